@@ -1,0 +1,54 @@
+# Two commands matter: `make serve` and `make test`. Both set themselves up from a fresh
+# clone with nothing but python3 (3.11+) and make.
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help setup serve build check test lint typecheck browser clean
+
+help:
+	@echo "make serve   set up, build and serve the site on http://$(HOST):$(PORT) (rebuilds on edits)"
+	@echo "make test    set up and run every check and test"
+	@echo "make build   build the static site into site/"
+	@echo "make check   validate content/ (same as .venv/bin/atlas check)"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+check: $(STAMP)
+	$(BIN)/atlas check
+
+build: $(STAMP)
+	$(BIN)/atlas build
+
+serve: $(STAMP)
+	$(BIN)/atlas generate
+	$(BIN)/mkdocs serve --livereload --dev-addr $(HOST):$(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy
+
+# Browser tests drive Debian's chromium; install it where we can (root with apt-get).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
+
+test: $(STAMP) browser lint
+	$(BIN)/atlas check
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf build site .pytest_cache .mypy_cache .ruff_cache

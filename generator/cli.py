@@ -1,0 +1,131 @@
+"""The `atlas` command: check, generate, build, schema, new.
+
+Exit codes: 0 clean, 1 problems in content (or a failed build), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from . import build_knowledge_base
+from .problems import Severity, summary_line, to_json
+from .schema import ID_RE, Kind, json_schema
+from .site import DOCS_DIR, ContentError, build_site, generate
+from .templates import new_entry_text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="atlas", description="Cyberlaw Atlas content tools")
+    parser.add_argument("--root", type=Path, default=Path.cwd(),
+                        help="repository root holding content/ (default: current folder)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="validate the whole knowledge base")
+    check.add_argument("--format", choices=["text", "github", "json"], default="text")
+
+    gen = commands.add_parser("generate", help="render the docs tree MkDocs builds")
+    gen.add_argument("--out", type=Path, default=None, help=f"default: {DOCS_DIR}")
+
+    build = commands.add_parser("build", help="build the static site (strict) into site/")
+    build.add_argument("--site-dir", type=Path, default=None, help="default: site")
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of an entry kind")
+    schema.add_argument("kind", choices=[k.value for k in Kind])
+
+    new = commands.add_parser("new", help="start a new entry from the template")
+    new.add_argument("kind", choices=[k.value for k in Kind])
+    new.add_argument("id")
+
+    args = parser.parse_args(argv)
+    root: Path = args.root.resolve()
+    if args.command != "schema" and not (root / "content").is_dir():
+        print(f"atlas: no content/ folder under {root}", file=sys.stderr)
+        return 2
+    handler = {"check": _check, "generate": _generate, "build": _build,
+               "schema": _schema, "new": _new}[args.command]
+    return handler(root, args)
+
+
+def _check(root: Path, args: argparse.Namespace) -> int:
+    kb = build_knowledge_base(root)
+    problems = list(kb.problems)
+    if args.format == "json":
+        print(to_json(problems))
+    else:
+        for problem in problems:
+            print(problem.github() if args.format == "github" else problem.text())
+        print(summary_line(problems), file=sys.stderr if args.format == "github" else sys.stdout)
+    return 1 if problems else 0
+
+
+def _print_errors(error: ContentError) -> None:
+    for problem in error.problems:
+        print(problem.text(), file=sys.stderr)
+    print(summary_line(error.problems), file=sys.stderr)
+
+
+def _generate(root: Path, args: argparse.Namespace) -> int:
+    out = args.out if args.out is not None else root / DOCS_DIR
+    try:
+        changed = generate(root, out)
+    except ContentError as error:
+        _print_errors(error)
+        return 1
+    except ValueError as error:
+        print(f"atlas: {error}", file=sys.stderr)
+        return 2
+    print(f"atlas generate: {changed} file(s) changed in {out}")
+    return 0
+
+
+def _build(root: Path, args: argparse.Namespace) -> int:
+    site = args.site_dir if args.site_dir is not None else root / "site"
+    try:
+        build_site(root, site.resolve(), root / "mkdocs.yml")
+    except ContentError as error:
+        _print_errors(error)
+        return 1
+    except subprocess.CalledProcessError:
+        print("atlas build: mkdocs build failed; the previous site is unchanged", file=sys.stderr)
+        return 1
+    except ValueError as error:
+        print(f"atlas: {error}", file=sys.stderr)
+        return 2
+    print(f"atlas build: site written to {site}")
+    return 0
+
+
+def _schema(root: Path, args: argparse.Namespace) -> int:
+    print(json.dumps(json_schema(Kind(args.kind)), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _new(root: Path, args: argparse.Namespace) -> int:
+    kind = Kind(args.kind)
+    if not ID_RE.match(args.id):
+        print(f"atlas new: '{args.id}' is not a valid id: use lower-case ASCII letters and "
+              "digits joined by '-', e.g. art-287-2", file=sys.stderr)
+        return 2
+    taken = [p for p in (root / "content").glob(f"*/{args.id}.md")]
+    if taken:
+        print(f"atlas new: id '{args.id}' is already used by {taken[0].relative_to(root)}; "
+              "nothing was written", file=sys.stderr)
+        return 1
+    target = root / "content" / f"{kind.value}s" / f"{args.id}.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with target.open("x", encoding="utf-8") as handle:  # 'x': never overwrite
+            handle.write(new_entry_text(kind, args.id))
+    except FileExistsError:
+        print(f"atlas new: {target.relative_to(root)} exists; nothing was written", file=sys.stderr)
+        return 1
+    print(f"atlas new: wrote {target.relative_to(root)}; fill in the fields, then run atlas check")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

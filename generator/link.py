@@ -1,0 +1,217 @@
+"""Stage 3, link: resolve every reference between entries, check links in bodies, and
+compute the inverse of every relation so that each side is shown without being written
+twice.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .load import KeyPath
+from .problems import Problem, at
+from .schema import LINK_FIELDS, Kind, Tag
+from .validate import Entry, Page, Validated
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Relation:
+    """`source` names `target` in its field `field` (e.g. a proposal's 'offences')."""
+
+    source: str
+    field: str
+    target: str
+    at: str | None = None  # pinpoint, where the field carries one
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeBase:
+    entries: Mapping[str, Entry]  # by id, in id order
+    pages: tuple[Page, ...]
+    tags: Mapping[str, Tag]
+    outbound: Mapping[str, tuple[Relation, ...]]
+    inbound: Mapping[str, tuple[Relation, ...]]
+    problems: tuple[Problem, ...] = field(default=())
+
+    def of_kind(self, kind: Kind) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries.values() if e.kind is kind)
+
+    def inbound_from(self, entry_id: str, kind: Kind, *fields: str) -> tuple[Entry, ...]:
+        """Entries of `kind` that name `entry_id` in one of `fields` (each once)."""
+        seen: dict[str, Entry] = {}
+        for rel in self.inbound.get(entry_id, ()):
+            source = self.entries[rel.source]
+            if source.kind is kind and (not fields or rel.field in fields):
+                seen.setdefault(source.id, source)
+        return tuple(seen.values())
+
+
+def link(validated: Validated) -> KnowledgeBase:
+    problems = list(validated.problems)
+    problems.extend(_duplicate_ids(validated))
+    entries = {e.id: e for e in sorted(validated.entries, key=lambda e: e.id)}
+
+    outbound: dict[str, list[Relation]] = defaultdict(list)
+    inbound: dict[str, list[Relation]] = defaultdict(list)
+    for entry in entries.values():
+        for name, value, key_path in _references(entry):
+            target = str(value)
+            pos = entry.source.front.value_pos(key_path)
+            problem = _check_target(entry, name, target, pos, validated)
+            if problem:
+                problems.append(problem)
+                continue
+            if target not in entries:
+                continue  # claimed by a file that failed validation: reported there
+            relation = Relation(entry.id, name.split(".")[0], target, _pinpoint(entry, key_path))
+            outbound[entry.id].append(relation)
+            inbound[target].append(relation)
+
+    anchors = _anchors(validated)
+    for entry in entries.values():
+        problems.extend(_check_body_links(entry.source.path, entry.source.body_line, entry.body.links, anchors))
+    for page in validated.pages:
+        problems.extend(_check_body_links(page.source.path, page.source.body_line, page.body.links, anchors))
+    linked_from_pages = {
+        target for page in validated.pages for target in _body_targets(page.source.path, page.body.links, anchors)
+    }
+    for entry in entries.values():
+        if not outbound.get(entry.id) and not inbound.get(entry.id) and entry.id not in linked_from_pages:
+            problems.append(at(entry.path, (1, 1), "orphan",
+                               f"nothing links to '{entry.id}' and it links to nothing",
+                               "cite it from an entry, or add its relations"))
+
+    return KnowledgeBase(
+        MappingProxyType(entries),
+        validated.pages,
+        validated.tags,
+        MappingProxyType({k: tuple(sorted(v)) for k, v in outbound.items()}),
+        MappingProxyType({k: tuple(sorted(v)) for k, v in inbound.items()}),
+        tuple(sorted(set(problems))),
+    )
+
+
+def _duplicate_ids(validated: Validated) -> Iterator[Problem]:
+    first: dict[str, PurePosixPath] = {}
+    for source in validated.loaded.entries:
+        folded = source.id.casefold()
+        if folded in first:
+            yield at(source.path, (1, 1), "duplicate-id",
+                     f"id '{source.id}' is already used by {first[folded]}",
+                     "ids must be unique across offences, proposals and references")
+        else:
+            first[folded] = source.path
+
+
+def _references(entry: Entry) -> Iterator[tuple[str, Any, KeyPath]]:
+    """Every id named in a link field: (field spec, id, key path of the value)."""
+    data = entry.source.front.data
+    for spec in LINK_FIELDS[entry.kind]:
+        name, _, sub = spec.partition(".")
+        value = data.get(name)
+        if value is None:
+            continue
+        items = value if isinstance(value, tuple) else (value,)
+        for i, item in enumerate(items):
+            key_path: KeyPath = (name, i) if isinstance(value, tuple) else (name,)
+            if sub:
+                if not isinstance(item, Mapping) or sub not in item:
+                    continue
+                yield spec, item[sub], (*key_path, sub)
+            else:
+                yield spec, item, key_path
+
+
+def _pinpoint(entry: Entry, key_path: KeyPath) -> str | None:
+    if key_path[-1] != "ref":
+        return None
+    parent: Any = entry.source.front.data
+    for part in key_path[:-1]:
+        parent = parent[part]
+    value = parent.get("at")
+    return str(value) if value is not None else None
+
+
+def _check_target(entry: Entry, spec: str, target: str, pos: tuple[int, int],
+                  validated: Validated) -> Problem | None:
+    allowed = LINK_FIELDS[entry.kind][spec]
+    if target == entry.id:
+        return at(entry.path, pos, "self-reference", f"'{spec}' names the entry itself")
+    claimed = validated.claimed.get(target)
+    if claimed is None:
+        candidates = [i for i, (k, _) in validated.claimed.items() if k in allowed]
+        close = difflib.get_close_matches(target, candidates, n=1, cutoff=0.75)
+        return at(entry.path, pos, "unknown-id", f"'{spec}' names '{target}', which no entry has",
+                  f"did you mean '{close[0]}'?" if close else
+                  f"create content/{_folder(next(iter(allowed)))}/{target}.md or fix the id")
+    kind, path = claimed
+    if kind not in allowed:
+        wanted = " or ".join(sorted(k.value for k in allowed))
+        return at(entry.path, pos, "wrong-kind",
+                  f"'{spec}' must name a {wanted}, but '{target}' is a {kind.value} ({path})")
+    return None
+
+
+def _folder(kind: Kind) -> str:
+    return f"{kind.value}s"
+
+
+def _anchors(validated: Validated) -> dict[str, frozenset[str]]:
+    """Every linkable page (content-relative path) and the heading anchors it has."""
+    found: dict[str, frozenset[str]] = {}
+    for entry in validated.entries:
+        found[str(entry.path)] = entry.body.anchors
+    for page in validated.pages:
+        found[str(page.source.path)] = page.body.anchors
+    for source in validated.loaded.entries:  # invalid entries still exist as pages
+        found.setdefault(str(source.path), frozenset())
+    return found
+
+
+def _resolve(path: PurePosixPath, url: str) -> tuple[str, str] | None:
+    """(target file, anchor) of a relative link, or None for external links."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        return None
+    if not parts.path:
+        return str(path), unquote(parts.fragment)
+    target = posixpath.normpath(posixpath.join(str(path.parent), unquote(parts.path)))
+    return target, unquote(parts.fragment)
+
+
+def _body_targets(path: PurePosixPath, links: tuple[Any, ...], anchors: Mapping[str, frozenset[str]]) -> Iterator[str]:
+    for link_ in links:
+        resolved = _resolve(path, link_.url)
+        if resolved and resolved[0] in anchors:
+            yield PurePosixPath(resolved[0]).stem
+
+
+def _check_body_links(path: PurePosixPath, body_line: int, links: tuple[Any, ...],
+                      anchors: Mapping[str, frozenset[str]]) -> Iterator[Problem]:
+    for link_ in links:
+        if link_.url.startswith("/"):
+            yield at(path, (body_line + link_.line, link_.col), "broken-link",
+                     f"absolute link '{link_.url}' will break when the site moves",
+                     "link to the Markdown file relatively, e.g. ../offences/art-287-2.md")
+            continue
+        resolved = _resolve(path, link_.url)
+        if resolved is None:
+            continue
+        target, anchor = resolved
+        pos = (body_line + link_.line, link_.col)
+        if target not in anchors:
+            hint = "link to an entry's .md file, e.g. ../offences/art-287-2.md"
+            if not target.endswith(".md") and f"{target}.md" in anchors:
+                hint = f"add '.md': {link_.url.split('#')[0]}.md"
+            yield at(path, pos, "broken-link", f"link target '{target}' does not exist", hint)
+        elif anchor and anchor not in anchors[target]:
+            close = difflib.get_close_matches(anchor, sorted(anchors[target]), n=1)
+            yield at(path, pos, "broken-anchor", f"'{target}' has no heading '#{anchor}'",
+                     f"did you mean '#{close[0]}'?" if close else "link to one of its ## headings")

@@ -1,0 +1,310 @@
+"""Stage 1, load: read every file under content/ and split it into front matter and body.
+
+Nothing here judges whether a field is right; it only turns bytes into plain Python
+values and remembers where every key and value stood, so that later stages can point
+at a line. Whatever the bytes are, the result is data plus problems, never an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from .problems import Problem, at
+from .schema import FOLDERS, ID_RE, Kind
+
+MAX_FILE_BYTES = 1_000_000
+PAGE_NAMES = ("index", "about")
+
+KeyPath = tuple[str | int, ...]
+Position = tuple[int, int]  # 1-based line and column in the file
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FM_BOUNDARY = YAMLHandler.FM_BOUNDARY  # python-frontmatter's definition of a '---' line
+assert _FM_BOUNDARY is not None
+
+# The only YAML types front matter may hold. Anything else (!!python/..., !!binary,
+# custom tags) is refused before it is constructed.
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Front matter as plain values, with the position of every key and value."""
+
+    data: Mapping[str, Any]
+    keys: Mapping[KeyPath, Position]
+    values: Mapping[KeyPath, Position]
+    # Values already reported by this stage (bad dates and the like): later stages
+    # skip them instead of reporting the same mistake twice.
+    invalid: frozenset[KeyPath] = frozenset()
+
+    def key_pos(self, path: KeyPath) -> Position:
+        """Position of the nearest key on `path` that exists (the file start if none)."""
+        for end in range(len(path), 0, -1):
+            pos = self.keys.get(path[:end]) or self.values.get(path[:end])
+            if pos:
+                return pos
+        return (1, 1)
+
+    def value_pos(self, path: KeyPath) -> Position:
+        for end in range(len(path), 0, -1):
+            pos = self.values.get(path[:end])
+            if pos:
+                return pos
+        return self.key_pos(path)
+
+
+EMPTY = Located(MappingProxyType({}), MappingProxyType({}), MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One Markdown file of content/: an entry (kind set) or a hand-written page."""
+
+    path: PurePosixPath
+    kind: Kind | None
+    id: str
+    front: Located
+    body: str
+    body_line: int  # file line on which body line 0 stands
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    files: tuple[SourceFile, ...]
+    tags: Located
+    tags_path: PurePosixPath
+    problems: tuple[Problem, ...] = field(default=())
+
+    @property
+    def entries(self) -> tuple[SourceFile, ...]:
+        return tuple(f for f in self.files if f.kind is not None)
+
+    @property
+    def pages(self) -> tuple[SourceFile, ...]:
+        return tuple(f for f in self.files if f.kind is None)
+
+
+class _Refused(Exception):
+    """A front-matter construct that is refused; carries the problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def load(root: Path) -> Loaded:
+    """Read the knowledge base under `root` (the repository root, holding content/)."""
+    content = root / "content"
+    problems: list[Problem] = []
+    files: list[SourceFile] = []
+    for path in sorted(_markdown_files(content)):
+        rel = PurePosixPath(path.relative_to(root).as_posix())
+        parts = path.relative_to(content).parts
+        if len(parts) == 1:
+            kind = None
+            if path.stem not in PAGE_NAMES:
+                problems.append(at(rel, (1, 1), "misplaced-file",
+                                   "only index.md and about.md may stand directly in content/",
+                                   "move entries into offences/, proposals/ or references/"))
+                continue
+        elif len(parts) == 2 and parts[0] in FOLDERS:
+            kind = FOLDERS[parts[0]]
+        else:
+            problems.append(at(rel, (1, 1), "misplaced-file",
+                               "this file is not read: entries stand directly in "
+                               "content/offences, content/proposals or content/references"))
+            continue
+        source, found = read_source(path, rel, kind)
+        problems.extend(found)
+        if source is not None:
+            files.append(source)
+
+    tags_path = PurePosixPath("content/tags.yml")
+    tags, found = read_yaml_file(root / tags_path, tags_path)
+    problems.extend(found)
+    return Loaded(tuple(files), tags, tags_path, tuple(problems))
+
+
+def _markdown_files(content: Path) -> Iterator[Path]:
+    if not content.is_dir():
+        return
+    for path in content.rglob("*.md"):
+        if path.is_file() and not path.is_symlink():
+            yield path
+
+
+def read_text(path: Path, rel: PurePosixPath) -> tuple[str | None, list[Problem]]:
+    """The file's text with BOM and CRLF normalised, or the problem that prevents it."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return None, [at(rel, (1, 1), "file-too-large",
+                         f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [at(rel, (line, col), "not-utf8",
+                         f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                         "save the file with UTF-8 encoding")]
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    problems = []
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        match = _CONTROL_RE.search(line)
+        if match:
+            problems.append(at(rel, (lineno, match.start() + 1), "control-char",
+                               f"control character U+{ord(match.group()):04X} in text",
+                               "delete it; it is invisible in most editors"))
+    if problems:
+        return None, problems
+    return text, []
+
+
+def read_source(path: Path, rel: PurePosixPath, kind: Kind | None) -> tuple[SourceFile | None, list[Problem]]:
+    """Load one Markdown file: its id, located front matter and body."""
+    problems: list[Problem] = []
+    if kind is not None and not ID_RE.match(path.stem):
+        problems.append(at(rel, (1, 1), "bad-id",
+                           f"'{path.stem}' is not a valid id",
+                           "use lower-case ASCII letters and digits joined by '-', e.g. art-287-2"))
+    text, found = read_text(path, rel)
+    problems.extend(found)
+    if text is None:
+        return None, problems
+
+    opening = _FM_BOUNDARY.match(text)
+    if opening is None:
+        if kind is None:  # hand-written pages may go without front matter
+            return SourceFile(rel, None, path.stem, EMPTY, text, 1), problems
+        problems.append(at(rel, (1, 1), "no-front-matter",
+                           "the file must start with front matter between two '---' lines"))
+        return None, problems
+    closing = _FM_BOUNDARY.search(text, opening.end() + 1)
+    if closing is None:
+        problems.append(at(rel, (1, 1), "yaml-syntax",
+                           "front matter opened with '---' is never closed",
+                           "add a line '---' after the last field"))
+        return None, problems
+
+    first_line = text.count("\n", 0, opening.end())  # 0-based line of the YAML text
+    front, found = parse_yaml(text[opening.end(): closing.start()], rel, first_line)
+    problems.extend(found)
+    body_line = text.count("\n", 0, closing.end()) + 1
+    if front is None:
+        return None, problems
+    return SourceFile(rel, kind, path.stem, front, text[closing.end():], body_line), problems
+
+
+def read_yaml_file(path: Path, rel: PurePosixPath) -> tuple[Located, list[Problem]]:
+    if not path.is_file():
+        return EMPTY, []
+    text, problems = read_text(path, rel)
+    if text is None:
+        return EMPTY, problems
+    located, found = parse_yaml(text, rel, 0)
+    return located or EMPTY, problems + found
+
+
+def parse_yaml(text: str, rel: PurePosixPath, first_line: int) -> tuple[Located | None, list[Problem]]:
+    """Parse a YAML mapping safely, keeping positions. `first_line` is its 0-based file line."""
+
+    def pos(mark: yaml.Mark) -> Position:
+        return (mark.line + first_line + 1, mark.column + 1)
+
+    try:
+        # Anchors and aliases are refused from the event stream, before anything is
+        # built: an alias bomb is then a single problem, not an exponential walk.
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return None, [at(rel, pos(event.start_mark), "yaml-alias",
+                                 "YAML anchors and aliases are not allowed in front matter",
+                                 "write the value out in full")]
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = pos(mark) if mark else (first_line + 1, 1)
+        return None, [at(rel, where, "yaml-syntax", f"front matter is not valid YAML: {exc.problem}",
+                         "check indentation, colons and quotes on this line")]
+    except yaml.YAMLError as exc:
+        return None, [at(rel, (first_line + 1, 1), "yaml-syntax", f"front matter is not valid YAML: {exc}")]
+
+    if node is None:
+        return Located(MappingProxyType({}), MappingProxyType({}), MappingProxyType({})), []
+    if not isinstance(node, yaml.MappingNode):
+        return None, [at(rel, pos(node.start_mark), "not-a-mapping",
+                         "front matter must be a mapping of 'field: value' lines, not a "
+                         f"{'list' if isinstance(node, yaml.SequenceNode) else 'single value'}")]
+    keys: dict[KeyPath, Position] = {}
+    values: dict[KeyPath, Position] = {}
+    problems: list[Problem] = []
+    invalid: set[KeyPath] = set()
+    try:
+        data = _build(node, (), keys, values, problems, invalid, rel, pos)
+    except _Refused as refused:
+        return None, [refused.problem]
+    return Located(data, MappingProxyType(keys), MappingProxyType(values), frozenset(invalid)), problems
+
+
+_CONSTRUCTOR = yaml.SafeLoader.yaml_constructors
+_SCALARS = yaml.constructor.SafeConstructor()
+
+
+def _build(node: yaml.Node, path: KeyPath, keys: dict[KeyPath, Position],
+           values: dict[KeyPath, Position], problems: list[Problem], invalid: set[KeyPath],
+           rel: PurePosixPath, pos: Any) -> Any:
+    values[path] = pos(node.start_mark)
+    if node.tag not in _PLAIN_TAGS:
+        raise _Refused(at(rel, pos(node.start_mark), "yaml-tag",
+                          f"YAML tag '{node.tag}' is not allowed; it is never executed",
+                          "remove the '!...' tag and write a plain value"))
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                raise _Refused(at(rel, pos(key_node.start_mark), "invalid-value",
+                                  "field names must be plain words",
+                                  "write 'name: value'"))
+            key = key_node.value
+            if key in result:
+                problems.append(at(rel, pos(key_node.start_mark), "duplicate-key",
+                                   f"field '{key}' is given more than once", "keep only one"))
+                continue
+            keys[(*path, key)] = pos(key_node.start_mark)
+            result[key] = _build(value_node, (*path, key), keys, values, problems, invalid, rel, pos)
+        return MappingProxyType(result)
+    if isinstance(node, yaml.SequenceNode):
+        return tuple(_build(item, (*path, i), keys, values, problems, invalid, rel, pos)
+                     for i, item in enumerate(node.value))
+    try:
+        return _CONSTRUCTOR[node.tag](_SCALARS, node)
+    except ValueError as exc:
+        if node.tag.endswith(":timestamp"):
+            problems.append(at(rel, pos(node.start_mark), "invalid-date",
+                               f"'{node.value}' is not a real calendar date ({exc})",
+                               "write dates as YYYY-MM-DD"))
+        else:
+            problems.append(at(rel, pos(node.start_mark), "invalid-value",
+                               f"'{node.value}' cannot be read: {exc}"))
+        invalid.add(path)
+        return None
+
+
+def thaw(value: Any) -> Any:
+    """Plain dicts and lists from the frozen values, for libraries that want them."""
+    if isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [thaw(v) for v in value]
+    return value

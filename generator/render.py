@@ -1,0 +1,416 @@
+"""Stage 4, render: turn the linked knowledge base into a plain-Markdown docs tree.
+
+The output is a mapping of docs-relative path to text; `write_tree` puts it on disk.
+Every value taken from front matter is Markdown-escaped here, because contributor text
+must never become markup. The pages carry only a few meta keys, which the theme
+overrides print escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+
+import yaml
+
+from .link import KnowledgeBase
+from .schema import (
+    CHAPTERS,
+    INSTRUMENT_TYPES,
+    EntryBase,
+    Enactment,
+    Kind,
+    MaxPenalty,
+    Offence,
+    Proposal,
+    Reference,
+    SourceCitation,
+)
+from .validate import Entry
+
+KIND_TITLES = {Kind.offence: "Offences", Kind.proposal: "Proposals", Kind.reference: "References"}
+SEARCH_BOOST = {Kind.offence: 3, Kind.proposal: 1.5, Kind.reference: 1}
+_ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~^=:])")
+
+
+def md(text: str) -> str:
+    """Contributor text as inert Markdown: every character that could start markup escaped."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+    # '&' would let '&lt;' through as an entity; '\&' is not an escape, so spell it out.
+    return escaped.replace("&", "&amp;")
+
+
+def zh(text: str) -> str:
+    """Chinese text, marked with its language for screen readers, fonts and search."""
+    return f"*{md(text)}*{{ lang=\"zh\" }}"
+
+
+def article_label(offence: Offence) -> str:
+    label = f"Art. {offence.article}"
+    return f"{label} ¶{offence.paragraph}" if offence.paragraph else label
+
+
+def chapter_label(offence: Offence) -> str:
+    label = f"Chapter {_ROMAN[offence.chapter]}"
+    return f"{label}, Section {offence.section}" if offence.section else label
+
+
+def penalty_label(offence: Offence) -> str:
+    if offence.max_penalty is MaxPenalty.fixed_term:
+        return f"{offence.max_years} years' fixed-term imprisonment"
+    return offence.max_penalty.value.capitalize()
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    kb: KnowledgeBase
+    here: PurePosixPath  # docs-relative path of the page being rendered
+
+    def href(self, entry: Entry) -> str:
+        target = PurePosixPath(f"{entry.kind.value}s/{entry.id}.md")
+        return _relative(self.here, target)
+
+    def link(self, entry_id: str) -> str:
+        entry = self.kb.entries[entry_id]
+        return f"[{md(short_title(entry))}]({self.href(entry)})"
+
+    def tag_link(self, tag: str) -> str:
+        label = self.kb.tags[tag].label if tag in self.kb.tags else tag
+        return f"[{md(label)}]({_relative(self.here, PurePosixPath(f'tags/{tag}.md'))})"
+
+
+def _relative(here: PurePosixPath, target: PurePosixPath) -> str:
+    up = len(here.parent.parts)
+    return "/".join([".."] * up + list(target.parts))
+
+
+def short_title(entry: Entry) -> str:
+    return entry.meta.title
+
+
+def render(kb: KnowledgeBase) -> Mapping[PurePosixPath, str]:
+    """The whole docs tree: entry pages, index pages, tag pages and hand-written pages."""
+    out: dict[PurePosixPath, str] = {}
+    for entry in kb.entries.values():
+        path = PurePosixPath(f"{entry.kind.value}s/{entry.id}.md")
+        out[path] = render_entry(kb, entry, path)
+    for kind in Kind:
+        path = PurePosixPath(f"{kind.value}s/index.md")
+        out[path] = render_index(kb, kind, path)
+    out[PurePosixPath("tags/index.md")] = render_tag_index(kb)
+    for tag in kb.tags:
+        path = PurePosixPath(f"tags/{tag}.md")
+        out[path] = render_tag(kb, tag, path)
+    for page in kb.pages:
+        path = PurePosixPath(page.source.path.name)
+        out[path] = _front({"summary": None}) + page.source.body.lstrip("\n")
+    return MappingProxyType(out)
+
+
+def _front(meta: Mapping[str, object]) -> str:
+    kept = {k: v for k, v in meta.items() if v is not None}
+    if not kept:
+        return ""
+    return "---\n" + yaml.safe_dump(kept, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+# --- entry pages ------------------------------------------------------------------
+
+
+def render_entry(kb: KnowledgeBase, entry: Entry, path: PurePosixPath) -> str:
+    ctx = _Context(kb, path)
+    meta = entry.meta
+    parts = [
+        _front({
+            "kind": entry.kind.value,
+            "entry_id": entry.id,
+            "summary": meta.summary,
+            "title_zh": meta.title_zh,
+            "search": {"boost": SEARCH_BOOST[entry.kind]},
+        }),
+        f"# {md(meta.title)}\n",
+    ]
+    if meta.title_zh:
+        parts.append(f"{zh(meta.title_zh)}\n")
+    parts.append(f"{md(meta.summary)}\n")
+    parts.append(_panel(ctx, entry))
+    body = entry.source.body.strip("\n")
+    if body:
+        parts.append(body + "\n")
+    for heading, lines in _computed_sections(ctx, entry):
+        if lines:
+            parts.append(f"## {heading}\n\n" + "\n".join(lines) + "\n")
+    parts.append(_sources_section(ctx, meta.sources))
+    return "\n".join(p for p in parts if p)
+
+
+def _panel(ctx: _Context, entry: Entry) -> str:
+    rows: list[tuple[str, str]] = [("Kind", entry.kind.value.capitalize())]
+    meta = entry.meta
+    if isinstance(meta, Offence):
+        rows += [
+            ("Article", f"{article_label(meta)}, {chapter_label(meta)}"),
+            ("Chinese name", zh(meta.title_zh)),
+            ("Status", meta.status.value),
+            ("Maximum penalty", penalty_label(meta)),
+            ("Unit liability", "Yes" if meta.unit_liability else "No"),
+        ]
+        if meta.introduced_by:
+            rows.append(("Introduced by", _enactment(ctx, meta.introduced_by)))
+        for amendment in meta.amended_by:
+            rows.append(("Amended by", _enactment(ctx, amendment)))
+    elif isinstance(meta, Proposal):
+        targets = ", ".join(ctx.link(o) for o in meta.offences if o in ctx.kb.entries)
+        if meta.general:
+            targets = "Cyber offences in general" + (f"; {targets}" if targets else "")
+        rows += [
+            ("Would change", targets or "—"),
+            ("Type of change", meta.change.value),
+            ("Level", meta.level.value),
+            ("Status", meta.status.value),
+            ("Proposed in", "; ".join(_citation(ctx, c) for c in meta.proposed_in)),
+        ]
+    elif isinstance(meta, Reference):
+        rows.append(("Type", meta.type.value))
+        if meta.authors:
+            rows.append(("Authors", md("; ".join(meta.authors))))
+        if meta.issuer:
+            rows.append(("Issued by", md("; ".join(meta.issuer))))
+        if meta.number:
+            rows.append(("Number", md(meta.number)))
+        rows.append(("Date", md(_reference_date(meta))))
+        if meta.in_force:
+            rows.append(("In force", meta.in_force.isoformat()))
+        if meta.status:
+            rows.append(("Status", meta.status.value))
+        if meta.superseded_by and meta.superseded_by in ctx.kb.entries:
+            rows.append(("Superseded by", ctx.link(meta.superseded_by)))
+        if meta.container:
+            rows.append(("Published in", md(_container(meta))))
+        if meta.doi:
+            rows.append(("DOI", f"[{md(meta.doi)}](https://doi.org/{meta.doi})"))
+        if meta.url:
+            rows.append(("Online", f"[{md(meta.url)}]({meta.url})"))
+        rows.append(("Language", "Chinese" if meta.language.value == "zh" else "English"))
+    if meta.aliases:
+        rows.append(("Also known as", "; ".join(
+            zh(a) if _is_chinese(a) else md(a) for a in meta.aliases)))
+    if meta.tags:
+        rows.append(("Tags", ", ".join(ctx.tag_link(t) for t in meta.tags)))
+    rows.append(("Last reviewed", meta.reviewed.isoformat()))
+    # An admonition gives the panel a box of its own; the table inside must be indented.
+    table = ["| | |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)]
+    return '!!! atlas-panel "At a glance"\n\n' + "\n".join(f"    {row}" for row in table) + "\n"
+
+
+def _is_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _enactment(ctx: _Context, enactment: Enactment) -> str:
+    text = ctx.link(enactment.ref) if enactment.ref in ctx.kb.entries else md(enactment.ref)
+    if enactment.at:
+        text += f", {md(enactment.at)}"
+    text += f", in force {enactment.in_force.isoformat()}"
+    if enactment.change:
+        text += f": {md(enactment.change)}"
+    return text
+
+
+def _citation(ctx: _Context, citation: SourceCitation) -> str:
+    text = ctx.link(citation.ref) if citation.ref in ctx.kb.entries else md(citation.ref)
+    text += f", {md(citation.at)}"
+    if citation.note:
+        text += f" ({md(citation.note)})"
+    return text
+
+
+def _reference_date(meta: Reference) -> str:
+    if meta.date:
+        return meta.date.isoformat()
+    if meta.year:
+        return str(meta.year)
+    return "undated"
+
+
+def _container(meta: Reference) -> str:
+    text = meta.container or ""
+    if meta.volume:
+        text += f", vol. {meta.volume}"
+    if meta.issue:
+        text += f", no. {meta.issue}"
+    if meta.pages:
+        text += f", pp. {meta.pages}"
+    if meta.publisher:
+        text += f" ({meta.publisher})"
+    return text
+
+
+def _computed_sections(ctx: _Context, entry: Entry) -> list[tuple[str, list[str]]]:
+    kb, meta = ctx.kb, entry.meta
+    if isinstance(meta, Offence):
+        proposals = kb.inbound_from(entry.id, Kind.proposal, "offences")
+        discussing = kb.inbound_from(entry.id, Kind.reference, "discusses")
+        return [
+            ("Interpretations that apply", [f"- {_reference_line(ctx, r)}" for r in meta.interpretations]),
+            ("Proposals to reform this offence", _proposal_table(ctx, proposals)),
+            ("Related offences", [f"- {ctx.link(o)}" for o in _related(kb, entry, Kind.offence)]),
+            ("Sources discussing this offence", [f"- {_reference_line(ctx, r.id)}" for r in discussing]),
+        ]
+    if isinstance(meta, Proposal):
+        return [
+            ("Related proposals", [f"- {ctx.link(p)}" for p in _related(kb, entry, Kind.proposal)]),
+        ]
+    assert isinstance(meta, Reference)
+    citing = [e for e in _citing(kb, entry.id)]
+    return [
+        ("Offences discussed", [f"- {ctx.link(o)}" for o in meta.discusses if o in kb.entries]),
+        ("Cites", [f"- {_reference_line(ctx, r)}" for r in meta.cites]),
+        ("Cited by", [f"- {ctx.link(e.id)} ({e.kind.value})" for e in citing]),
+    ]
+
+
+def _related(kb: KnowledgeBase, entry: Entry, kind: Kind) -> list[str]:
+    """Related entries of `kind`, whichever side wrote the relation."""
+    out = [r.target for r in kb.outbound.get(entry.id, ()) if r.field == "related"
+           and kb.entries[r.target].kind is kind]
+    out += [e.id for e in kb.inbound_from(entry.id, entry.kind, "related") if e.kind is kind]
+    return sorted(dict.fromkeys(out))
+
+
+def _citing(kb: KnowledgeBase, ref_id: str) -> list[Entry]:
+    seen: dict[str, Entry] = {}
+    for rel in kb.inbound.get(ref_id, ()):
+        if rel.field != "superseded_by":
+            seen.setdefault(rel.source, kb.entries[rel.source])
+    kind_order = {Kind.offence: 0, Kind.proposal: 1, Kind.reference: 2}
+    return sorted(seen.values(), key=lambda e: (kind_order[e.kind], e.id))
+
+
+def _reference_line(ctx: _Context, ref_id: str) -> str:
+    if ref_id not in ctx.kb.entries:
+        return md(ref_id)
+    meta = ctx.kb.entries[ref_id].meta
+    assert isinstance(meta, Reference)
+    details = [meta.type.value, _reference_date(meta)]
+    if meta.in_force and meta.type in INSTRUMENT_TYPES:
+        details.append(f"in force {meta.in_force.isoformat()}")
+    return f"{ctx.link(ref_id)} ({md(', '.join(details))})"
+
+
+def _proposal_table(ctx: _Context, proposals: Iterable[Entry]) -> list[str]:
+    rows = []
+    for p in proposals:
+        meta = p.meta
+        assert isinstance(meta, Proposal)
+        source = "; ".join(_citation(ctx, c) for c in meta.proposed_in)
+        rows.append(f"| {ctx.link(p.id)} | {meta.change.value} | {meta.level.value} | {meta.status.value} | {source} |")
+    if not rows:
+        return []
+    return ["| Proposal | Change | Level | Status | Proposed in |", "|---|---|---|---|---|", *rows]
+
+
+def _sources_section(ctx: _Context, sources: tuple[SourceCitation, ...]) -> str:
+    if not sources:
+        return ""
+    lines = [f"{i}. {_citation(ctx, c)}" for i, c in enumerate(sources, start=1)]
+    return "## Sources\n\n" + "\n".join(lines) + "\n"
+
+
+# --- index and tag pages ------------------------------------------------------------
+
+
+def render_index(kb: KnowledgeBase, kind: Kind, path: PurePosixPath) -> str:
+    ctx = _Context(kb, path)
+    entries = kb.of_kind(kind)
+    head = _front({"summary": f"All {len(entries)} {KIND_TITLES[kind].lower()} in Cyberlaw Atlas."})
+    head += f"# {KIND_TITLES[kind]}\n\n"
+    if kind is Kind.offence:
+        rows = ["| Article | Offence | Chinese name | Chapter | Maximum penalty | Status |",
+                "|---|---|---|---|---|---|"]
+        for e in sorted(entries, key=lambda e: _article_key(e.meta)):
+            m = e.meta
+            assert isinstance(m, Offence)
+            rows.append(f"| {article_label(m)} | {ctx.link(e.id)} | {zh(m.title_zh)} | "
+                        f"{_ROMAN[m.chapter]}: {md(CHAPTERS[m.chapter][0])} | {penalty_label(m)} | {m.status.value} |")
+    elif kind is Kind.proposal:
+        rows = ["| Proposal | Would change | Change | Level | Status | Proposed in |",
+                "|---|---|---|---|---|---|"]
+        for e in entries:
+            m = e.meta
+            assert isinstance(m, Proposal)
+            targets = ", ".join(ctx.link(o) for o in m.offences if o in kb.entries) or "general"
+            source = "; ".join(_citation(ctx, c) for c in m.proposed_in)
+            rows.append(f"| {ctx.link(e.id)} | {targets} | {m.change.value} | {m.level.value} | "
+                        f"{m.status.value} | {source} |")
+    else:
+        rows = ["| Reference | Type | Year | Language |", "|---|---|---|---|"]
+        for e in entries:
+            m = e.meta
+            assert isinstance(m, Reference)
+            year = m.effective_year
+            rows.append(f"| {ctx.link(e.id)} | {m.type.value} | {year if year else 'undated'} | {m.language.value} |")
+    return head + "\n".join(rows) + "\n"
+
+
+def _article_key(meta: EntryBase) -> tuple[int, int, int]:
+    assert isinstance(meta, Offence)
+    number, _, sub = meta.article.partition("-")
+    return int(number), int(sub or 0), meta.paragraph or 0
+
+
+def render_tag_index(kb: KnowledgeBase) -> str:
+    ctx = _Context(kb, PurePosixPath("tags/index.md"))
+    counts = {t: 0 for t in kb.tags}
+    for entry in kb.entries.values():
+        for t in entry.meta.tags:
+            if t in counts:
+                counts[t] += 1
+    lines = ["| Tag | 标签 | Entries | What it covers |", "|---|---|---|---|"]
+    for tag_id, tag in kb.tags.items():
+        lines.append(f"| {ctx.tag_link(tag_id)} | {zh(tag.label_zh) if tag.label_zh else ''} | "
+                     f"{counts[tag_id]} | {md(tag.description)} |")
+    return _front({"summary": "Topics used to group entries."}) + "# Tags\n\n" + "\n".join(lines) + "\n"
+
+
+def render_tag(kb: KnowledgeBase, tag_id: str, path: PurePosixPath) -> str:
+    ctx = _Context(kb, path)
+    tag = kb.tags[tag_id]
+    parts = [_front({"summary": tag.description}), f"# {md(tag.label)}\n"]
+    if tag.label_zh:
+        parts.append(f"{zh(tag.label_zh)}\n")
+    parts.append(f"{md(tag.description)}\n")
+    for kind in Kind:
+        tagged = [e for e in kb.of_kind(kind) if tag_id in e.meta.tags]
+        if tagged:
+            parts.append(f"## {KIND_TITLES[kind]}\n\n" + "\n".join(
+                f"- {ctx.link(e.id)}: {md(e.meta.summary)}" for e in tagged) + "\n")
+    return "\n".join(parts)
+
+
+# --- writing ------------------------------------------------------------------------
+
+
+def write_tree(tree: Mapping[PurePosixPath, str], out_dir: Path) -> int:
+    """Write the tree to `out_dir`, touching only files whose text changed (so a watching
+    server sees one change, not a storm) and removing files no longer generated.
+    Returns the number of files written or removed."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    changed = 0
+    for rel, text in tree.items():
+        target = out_dir / rel
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        changed += 1
+    wanted = {out_dir / rel for rel in tree}
+    for existing in sorted(out_dir.rglob("*.md")):
+        if existing not in wanted:
+            existing.unlink()
+            changed += 1
+    return changed

@@ -1,0 +1,221 @@
+"""Stage 2, validate: check every file's front matter against the schema and its body
+against the safety rules, and build typed entries from the files that pass.
+
+Every problem in every file is collected; nothing stops at the first.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import ValidationError
+
+from .body import ParsedBody, parse_body
+from .load import KeyPath, Loaded, Located, SourceFile, thaw
+from .problems import Problem, at
+from .schema import MODELS, EntryBase, Kind, Tag
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_PAGE_FIELDS = frozenset({"title", "summary"})
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A validated entry: its file, its typed front matter and its parsed body."""
+
+    source: SourceFile
+    meta: EntryBase
+    body: ParsedBody
+
+    @property
+    def id(self) -> str:
+        return self.source.id
+
+    @property
+    def kind(self) -> Kind:
+        return self.meta.kind
+
+    @property
+    def path(self) -> PurePosixPath:
+        return self.source.path
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A hand-written page (content/index.md, content/about.md)."""
+
+    source: SourceFile
+    title: str | None
+    body: ParsedBody
+
+
+@dataclass(frozen=True, slots=True)
+class Validated:
+    entries: tuple[Entry, ...]
+    pages: tuple[Page, ...]
+    tags: Mapping[str, Tag]
+    # Every id that a file claims, valid or not, so that one broken entry does not make
+    # every reference to it a second error.
+    claimed: Mapping[str, tuple[Kind, PurePosixPath]]
+    loaded: Loaded
+    problems: tuple[Problem, ...] = field(default=())
+
+
+def validate(loaded: Loaded) -> Validated:
+    problems = list(loaded.problems)
+    tags = _validate_tags(loaded, problems)
+    entries: list[Entry] = []
+    pages: list[Page] = []
+    claimed: dict[str, tuple[Kind, PurePosixPath]] = {}
+    for source in loaded.files:
+        parsed = parse_body(source.body)
+        problems.extend(_check_body(source, parsed))
+        if source.kind is None:
+            pages.append(_validate_page(source, parsed, problems))
+            continue
+        claimed.setdefault(source.id, (source.kind, source.path))
+        meta = _validate_front(source, source.kind, problems)
+        if meta is not None:
+            problems.extend(_check_tags(source, meta, tags))
+            entries.append(Entry(source, meta, parsed))
+    return Validated(tuple(entries), tuple(pages), tags, MappingProxyType(claimed), loaded,
+                     tuple(problems))
+
+
+def _validate_front(source: SourceFile, kind: Kind, problems: list[Problem]) -> EntryBase | None:
+    model = MODELS[kind]
+    front = source.front
+    data = {k: v for k, v in thaw(front.data).items()}
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            loc = tuple(error["loc"])
+            if any(loc[: len(bad)] == bad for bad in front.invalid):
+                continue  # already reported when the value was read
+            problems.append(_problem_from_error(source, model, error, loc))
+        return None
+
+
+def _problem_from_error(source: SourceFile, model: type[EntryBase], error: Mapping[str, Any],
+                        loc: KeyPath) -> Problem:
+    front = source.front
+    kind_type = str(error["type"])
+    dotted = ".".join(str(p) for p in loc)
+    if kind_type == "extra_forbidden":
+        name = str(loc[-1])
+        close = difflib.get_close_matches(name, _field_names(model), n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"allowed fields: {', '.join(sorted(model.model_fields))}"
+        return at(source.path, front.key_pos(loc), "unknown-field",
+                  f"'{dotted}' is not a field of a {source.kind}", hint)
+    if kind_type == "missing":
+        parent = loc[:-1]
+        pos = front.key_pos(parent) if parent else (1, 1)
+        return at(source.path, pos, "missing-field", f"required field '{dotted}' is missing",
+                  _field_hint(model, str(loc[-1])))
+    if kind_type.startswith("date") or kind_type.startswith("datetime"):
+        return at(source.path, front.value_pos(loc), "invalid-date",
+                  f"'{dotted}' must be a date written YYYY-MM-DD", "for example 2025-04-03")
+    if not loc:
+        # A rule across fields: point at the first field the message names.
+        message = str(error["msg"]).removeprefix("Value error, ")
+        named = re.findall(r"'([a-z_]+)'", message)
+        pos = next((front.key_pos((n,)) for n in named if (n,) in front.keys), (1, 1))
+        return at(source.path, pos, "invalid-value", message)
+    message = str(error["msg"]).removeprefix("Value error, ")
+    hint = ""
+    if kind_type == "enum":
+        expected = str(error.get("ctx", {}).get("expected", ""))
+        options = re.findall(r"'([^']*)'", expected)
+        close = difflib.get_close_matches(str(error.get("input")), options, n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'?" if close else ""
+    elif kind_type == "string_pattern_mismatch" and ("ref" in loc or loc[0] in _ID_FIELDS):
+        hint = "ids are lower-case words joined by '-', e.g. shi-2025"
+    elif kind_type == "string_type" and isinstance(error.get("input"), int | float):
+        hint = "put the value in quotes"
+    return at(source.path, front.value_pos(loc), "invalid-value", f"'{dotted}': {message}", hint)
+
+
+_ID_FIELDS = frozenset({"tags", "related", "offences", "interpretations", "cites", "discusses",
+                        "superseded_by"})
+
+
+def _field_names(model: type[EntryBase]) -> list[str]:
+    names = set(model.model_fields)
+    for other in MODELS.values():
+        names.update(other.model_fields)
+    names.update({"ref", "at", "note", "in_force", "change"})
+    return sorted(names)
+
+
+def _field_hint(model: type[EntryBase], name: str) -> str:
+    info = model.model_fields.get(name)
+    return info.description or "" if info else ""
+
+
+def _validate_page(source: SourceFile, parsed: ParsedBody, problems: list[Problem]) -> Page:
+    data = source.front.data
+    for key in data:
+        if key not in _PAGE_FIELDS:
+            problems.append(at(source.path, source.front.key_pos((key,)), "unknown-field",
+                               f"'{key}' is not a field of a page", "pages take title and summary"))
+    title = data.get("title")
+    return Page(source, str(title) if isinstance(title, str) else None, parsed)
+
+
+def _validate_tags(loaded: Loaded, problems: list[Problem]) -> Mapping[str, Tag]:
+    tags: dict[str, Tag] = {}
+    for tag_id, value in loaded.tags.data.items():
+        pos = loaded.tags.key_pos((tag_id,))
+        try:
+            tags[tag_id] = Tag.model_validate(thaw(value))
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in first["loc"]) or tag_id
+            problems.append(at(loaded.tags_path, pos, "tags-file",
+                               f"tag '{tag_id}': {where}: {first['msg']}",
+                               "each tag needs label, description and optionally label_zh"))
+    return MappingProxyType(tags)
+
+
+def _check_tags(source: SourceFile, meta: EntryBase, tags: Mapping[str, Tag]) -> list[Problem]:
+    problems = []
+    for i, tag in enumerate(meta.tags):
+        if tag not in tags:
+            close = difflib.get_close_matches(tag, list(tags), n=1)
+            problems.append(at(source.path, source.front.value_pos(("tags", i)), "unknown-tag",
+                               f"tag '{tag}' is not declared in content/tags.yml",
+                               f"did you mean '{close[0]}'?" if close else "add it to content/tags.yml first"))
+    return problems
+
+
+def _check_body(source: SourceFile, parsed: ParsedBody) -> list[Problem]:
+    problems = []
+    for html in parsed.raw_html:
+        problems.append(at(source.path, (source.body_line + html.line, html.col), "raw-html",
+                           f"raw HTML is not allowed: {html.html[:60]!r}",
+                           "write Markdown instead; HTML is shown as text"))
+    for link in parsed.links:
+        if not is_safe_url(link.url):
+            problems.append(at(source.path, (source.body_line + link.line, link.col), "unsafe-url",
+                               f"{link.kind} URL {link.url[:60]!r} is not allowed",
+                               "use an http(s) or mailto address, or a relative link"))
+    return problems
+
+
+def is_safe_url(url: str) -> bool:
+    """http, https, mailto or a relative reference; nothing a browser could execute."""
+    # Browsers ignore tabs and newlines inside schemes and trim leading spaces and
+    # control characters, so 'java\tscript:' must be judged as 'javascript:'.
+    cleaned = re.sub(r"[\x00-\x20]", "", url)
+    scheme = urlsplit(cleaned).scheme.lower()
+    if scheme:
+        return scheme in SAFE_SCHEMES
+    return not cleaned.startswith("//")  # protocol-relative: another host, any scheme
