@@ -15,7 +15,8 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .load import KeyPath
+from .body import parse_body
+from .load import KeyPath, SourceFile
 from .problems import Problem, at
 from .schema import LINK_FIELDS, Kind, Tag
 from .validate import Entry, Page, Validated
@@ -60,18 +61,20 @@ def link(validated: Validated) -> KnowledgeBase:
 
     outbound: dict[str, list[Relation]] = defaultdict(list)
     inbound: dict[str, list[Relation]] = defaultdict(list)
-    for entry in entries.values():
-        for name, value, key_path in _references(entry):
+    # References are checked in every entry that loaded, valid or not, so that one run
+    # reports a bad id even in a file whose other fields are still wrong.
+    for source in validated.loaded.entries:
+        for name, value, key_path in _references(source):
             target = str(value)
-            pos = entry.source.front.value_pos(key_path)
-            problem = _check_target(entry, name, target, pos, validated)
+            pos = source.front.value_pos(key_path)
+            problem = _check_target(source, name, target, pos, validated)
             if problem:
                 problems.append(problem)
                 continue
-            if target not in entries:
-                continue  # claimed by a file that failed validation: reported there
-            relation = Relation(entry.id, name.split(".")[0], target, _pinpoint(entry, key_path))
-            outbound[entry.id].append(relation)
+            if source.id not in entries or target not in entries:
+                continue  # a file that failed validation: its problems are reported there
+            relation = Relation(source.id, name.split(".")[0], target, _pinpoint(source, key_path))
+            outbound[source.id].append(relation)
             inbound[target].append(relation)
 
     anchors = _anchors(validated)
@@ -110,10 +113,11 @@ def _duplicate_ids(validated: Validated) -> Iterator[Problem]:
             first[folded] = source.path
 
 
-def _references(entry: Entry) -> Iterator[tuple[str, Any, KeyPath]]:
+def _references(source: SourceFile) -> Iterator[tuple[str, Any, KeyPath]]:
     """Every id named in a link field: (field spec, id, key path of the value)."""
-    data = entry.source.front.data
-    for spec in LINK_FIELDS[entry.kind]:
+    data = source.front.data
+    assert source.kind is not None
+    for spec in LINK_FIELDS[source.kind]:
         name, _, sub = spec.partition(".")
         value = data.get(name)
         if value is None:
@@ -122,41 +126,45 @@ def _references(entry: Entry) -> Iterator[tuple[str, Any, KeyPath]]:
         for i, item in enumerate(items):
             key_path: KeyPath = (name, i) if isinstance(value, tuple) else (name,)
             if sub:
-                if not isinstance(item, Mapping) or sub not in item:
-                    continue
-                yield spec, item[sub], (*key_path, sub)
-            else:
+                if isinstance(item, Mapping) and isinstance(item.get(sub), str):
+                    yield spec, item[sub], (*key_path, sub)
+            elif isinstance(item, str):
                 yield spec, item, key_path
 
 
-def _pinpoint(entry: Entry, key_path: KeyPath) -> str | None:
+def _pinpoint(source: SourceFile, key_path: KeyPath) -> str | None:
     if key_path[-1] != "ref":
         return None
-    parent: Any = entry.source.front.data
+    parent: Any = source.front.data
     for part in key_path[:-1]:
         parent = parent[part]
     value = parent.get("at")
     return str(value) if value is not None else None
 
 
-def _check_target(entry: Entry, spec: str, target: str, pos: tuple[int, int],
+def _check_target(source: SourceFile, spec: str, target: str, pos: tuple[int, int],
                   validated: Validated) -> Problem | None:
-    allowed = LINK_FIELDS[entry.kind][spec]
-    if target == entry.id:
-        return at(entry.path, pos, "self-reference", f"'{spec}' names the entry itself")
+    assert source.kind is not None
+    allowed = LINK_FIELDS[source.kind][spec]
+    if target == source.id:
+        return at(source.path, pos, "self-reference", f"'{spec}' names the entry itself")
     claimed = validated.claimed.get(target)
     if claimed is None:
         candidates = [i for i, (k, _) in validated.claimed.items() if k in allowed]
         close = difflib.get_close_matches(target, candidates, n=1, cutoff=0.75)
-        return at(entry.path, pos, "unknown-id", f"'{spec}' names '{target}', which no entry has",
+        return at(source.path, pos, "unknown-id", f"'{spec}' names '{target}', which no entry has",
                   f"did you mean '{close[0]}'?" if close else
                   f"create content/{_folder(next(iter(allowed)))}/{target}.md or fix the id")
     kind, path = claimed
     if kind not in allowed:
-        wanted = " or ".join(sorted(k.value for k in allowed))
-        return at(entry.path, pos, "wrong-kind",
-                  f"'{spec}' must name a {wanted}, but '{target}' is a {kind.value} ({path})")
+        wanted = " or ".join(sorted(_a(k) for k in allowed))
+        return at(source.path, pos, "wrong-kind",
+                  f"'{spec}' must name {wanted}, but '{target}' is {_a(kind)} ({path})")
     return None
+
+
+def _a(kind: Kind) -> str:
+    return f"{'an' if kind.value[0] in 'aeiou' else 'a'} {kind.value}"
 
 
 def _folder(kind: Kind) -> str:
@@ -170,8 +178,15 @@ def _anchors(validated: Validated) -> dict[str, frozenset[str]]:
         found[str(entry.path)] = entry.body.anchors
     for page in validated.pages:
         found[str(page.source.path)] = page.body.anchors
-    for source in validated.loaded.entries:  # invalid entries still exist as pages
-        found.setdefault(str(source.path), frozenset())
+    for source in validated.loaded.entries:  # invalid entries still have their headings
+        if str(source.path) not in found:
+            found[str(source.path)] = parse_body(source.body).anchors
+    # Pages the render stage generates: one index per kind, and the tag pages.
+    for kind in Kind:
+        found[f"content/{_folder(kind)}/index.md"] = frozenset()
+    found["content/tags/index.md"] = frozenset()
+    for tag in validated.tags:
+        found[f"content/tags/{tag}.md"] = frozenset()
     return found
 
 

@@ -33,8 +33,13 @@ from .validate import Entry
 
 KIND_TITLES = {Kind.offence: "Offences", Kind.proposal: "Proposals", Kind.reference: "References"}
 SEARCH_BOOST = {Kind.offence: 3, Kind.proposal: 1.5, Kind.reference: 1}
+# Index and tag pages repeat every entry's name; in the search index they would compete
+# with the entries themselves, so readers find the entry, not a list that mentions it.
+_NOT_SEARCHED = {"search": {"exclude": True}}
 _ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~^=:])")
+# Python-Markdown's backslash escapes (plus '|' for tables). '<' needs none: the schema
+# refuses it in every front-matter text field.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>])")
 
 
 def md(text: str) -> str:
@@ -327,7 +332,8 @@ def _sources_section(ctx: _Context, sources: tuple[SourceCitation, ...]) -> str:
 def render_index(kb: KnowledgeBase, kind: Kind, path: PurePosixPath) -> str:
     ctx = _Context(kb, path)
     entries = kb.of_kind(kind)
-    head = _front({"summary": f"All {len(entries)} {KIND_TITLES[kind].lower()} in Cyberlaw Atlas."})
+    head = _front({"summary": f"All {len(entries)} {KIND_TITLES[kind].lower()} in Cyberlaw Atlas.",
+                   **_NOT_SEARCHED})
     head += f"# {KIND_TITLES[kind]}\n\n"
     if kind is Kind.offence:
         rows = ["| Article | Offence | Chinese name | Chapter | Maximum penalty | Status |",
@@ -374,13 +380,13 @@ def render_tag_index(kb: KnowledgeBase) -> str:
     for tag_id, tag in kb.tags.items():
         lines.append(f"| {ctx.tag_link(tag_id)} | {zh(tag.label_zh) if tag.label_zh else ''} | "
                      f"{counts[tag_id]} | {md(tag.description)} |")
-    return _front({"summary": "Topics used to group entries."}) + "# Tags\n\n" + "\n".join(lines) + "\n"
+    return _front({"summary": "Topics used to group entries.", **_NOT_SEARCHED}) + "# Tags\n\n" + "\n".join(lines) + "\n"
 
 
 def render_tag(kb: KnowledgeBase, tag_id: str, path: PurePosixPath) -> str:
     ctx = _Context(kb, path)
     tag = kb.tags[tag_id]
-    parts = [_front({"summary": tag.description}), f"# {md(tag.label)}\n"]
+    parts = [_front({"summary": tag.description, **_NOT_SEARCHED}), f"# {md(tag.label)}\n"]
     if tag.label_zh:
         parts.append(f"{zh(tag.label_zh)}\n")
     parts.append(f"{md(tag.description)}\n")

@@ -7,6 +7,7 @@ build leaves the previous site whole.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -54,7 +55,7 @@ def build_site(root: Path, site: Path, config: Path) -> None:
         subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
              "--config-file", str(config), "--site-dir", str(staging)],
-            cwd=root, check=True,
+            cwd=root, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         )
         old = site.with_name(site.name + ".old")
         if site.exists():

@@ -96,10 +96,14 @@ def _validate_front(source: SourceFile, kind: Kind, problems: list[Problem]) -> 
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        located = {tuple(e["loc"]) for e in errors}
+        for error in errors:
             loc = tuple(error["loc"])
             if any(loc[: len(bad)] == bad for bad in front.invalid):
                 continue  # already reported when the value was read
+            if error["type"] == "too_short" and any(o[: len(loc)] == loc and o != loc for o in located):
+                continue  # a list emptied by its own invalid items: those are the news
             problems.append(_problem_from_error(source, model, error, loc))
         return None
 
@@ -114,7 +118,7 @@ def _problem_from_error(source: SourceFile, model: type[EntryBase], error: Mappi
         close = difflib.get_close_matches(name, _field_names(model), n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else f"allowed fields: {', '.join(sorted(model.model_fields))}"
         return at(source.path, front.key_pos(loc), "unknown-field",
-                  f"'{dotted}' is not a field of a {source.kind}", hint)
+                  f"'{dotted}' is not a field of {'an' if kind_is_offence(source) else 'a'} {source.kind}", hint)
     if kind_type == "missing":
         parent = loc[:-1]
         pos = front.key_pos(parent) if parent else (1, 1)
@@ -141,6 +145,10 @@ def _problem_from_error(source: SourceFile, model: type[EntryBase], error: Mappi
     elif kind_type == "string_type" and isinstance(error.get("input"), int | float):
         hint = "put the value in quotes"
     return at(source.path, front.value_pos(loc), "invalid-value", f"'{dotted}': {message}", hint)
+
+
+def kind_is_offence(source: SourceFile) -> bool:
+    return source.kind is Kind.offence
 
 
 _ID_FIELDS = frozenset({"tags", "related", "offences", "interpretations", "cites", "discusses",

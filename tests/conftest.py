@@ -1,0 +1,97 @@
+"""Shared fixtures: scratch knowledge bases written from strings, a built copy of the
+small valid knowledge base, a local HTTP server for it, and a real headless chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+MakeKb = Callable[[dict[str, str]], Path]
+
+
+@pytest.fixture
+def make_kb(tmp_path: Path) -> MakeKb:
+    """Write {relative path: dedented text} under tmp_path/content and return tmp_path."""
+
+    def make(files: dict[str, str]) -> Path:
+        for rel, text in files.items():
+            target = tmp_path / "content" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        (tmp_path / "content").mkdir(exist_ok=True)
+        return tmp_path
+
+    return make
+
+
+def site_project(content: Path, where: Path) -> Path:
+    """A project folder with the repository's config and theme around `content`."""
+    where.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(content, where / "content")
+    shutil.copy(REPO / "mkdocs.yml", where / "mkdocs.yml")
+    (where / "overrides").symlink_to(REPO / "overrides")
+    (where / "generator").symlink_to(REPO / "generator")
+    return where
+
+
+def atlas(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=cwd or REPO,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small valid knowledge base, built for real with `atlas build` (mkdocs --strict)."""
+    project = site_project(DATA / "valid_kb" / "content", tmp_path_factory.mktemp("valid") / "p")
+    result = atlas("--root", str(project), "build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project / "site"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's chromium, headless, driven by Playwright. A missing browser fails the
+    run (it is installed by `make test` and .ci/run); it is never a silent skip."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("chromium is not installed: run `make test` (it installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield instance
+        instance.close()
