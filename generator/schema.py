@@ -132,6 +132,8 @@ class MaxPenalty(StrEnum):
     fixed_term = "fixed-term imprisonment"
     life = "life imprisonment"
     death = "death"
+    # Art. 287 creates no charge of its own: the act is punished under the offence it is.
+    underlying = "as for the underlying offence"
 
 
 class Enactment(Strict):

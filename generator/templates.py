@@ -15,7 +15,7 @@ SCHEMA_URL = "../../schemas/{kind}.schema.json"
 _PLACEHOLDERS: dict[str, str] = {
     "title": '"TODO: English title"',
     "title_zh": "TODO 中文名称",
-    "summary": "TODO: one plain-text paragraph.",
+    "summary": "\"TODO: one plain-text paragraph.\"",
     "article": '"000"',
     "chapter": "6",
     "max_penalty": "fixed-term imprisonment",
@@ -26,6 +26,16 @@ _PLACEHOLDERS: dict[str, str] = {
     "type": "journal article",
     "max_years": "3",
     "authors": "[TODO Author]",
+    "year": "2025",
+    "offences": "[TODO-offence-id]",
+    "sources": "\n  - ref: TODO-reference-id\n    at: \"§1\"",
+}
+
+# Optional in the schema, but needed by a rule across fields or by the sourcing rules.
+_ACTIVE_OPTIONAL: dict[Kind, frozenset[str]] = {
+    Kind.offence: frozenset({"max_years", "sources"}),
+    Kind.proposal: frozenset({"offences", "sources"}),
+    Kind.reference: frozenset({"authors", "year"}),
 }
 
 _BODIES: dict[Kind, tuple[str, ...]] = {
@@ -48,7 +58,7 @@ def new_entry_text(kind: Kind, entry_id: str, today: dt.date | None = None) -> s
         description = (info.description or "").replace("\n", " ")
         if name == "reviewed":
             lines += [f"# {description}", f"reviewed: {(today or dt.date.today()).isoformat()}"]
-        elif info.is_required() or (kind is Kind.offence and name == "max_years"):
+        elif info.is_required() or name in _ACTIVE_OPTIONAL[kind]:
             lines += [f"# {description}", f"{name}: {_PLACEHOLDERS.get(name, 'TODO')}"]
         else:
             lines.append(f"# {name}:  # optional. {description}")
