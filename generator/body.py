@@ -56,7 +56,7 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable("table")
     # Accept every URL as a link so that the checker, not the parser, judges the scheme:
     # Python-Markdown (which builds the site) would render javascript: links.
-    md.validateLink = lambda url: True
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md
 
 
@@ -83,7 +83,9 @@ def parse_body(body: str) -> ParsedBody:
             raw.append(RawHtml(first, start, col_of(start, first[:20])))
         elif token.type == "heading_open":
             inline = tokens[index + 1]
-            text = "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline"))
+            text = "".join(
+                c.content for c in inline.children or [] if c.type in ("text", "code_inline")
+            )
             anchor = _unique(heading_slug(text, "-"), seen_anchors)
             headings.append(Heading(int(token.tag[1]), text, anchor, start))
         elif token.type == "inline":
@@ -100,7 +102,9 @@ def _unique(anchor: str, seen: dict[str, int]) -> str:
     return f"{anchor}_{seen[anchor]}"
 
 
-def _scan_inline(token: Token, start: int, links: list[BodyLink], raw: list[RawHtml], col_of: object) -> None:
+def _scan_inline(
+    token: Token, start: int, links: list[BodyLink], raw: list[RawHtml], col_of: object
+) -> None:
     assert callable(col_of)
     line = start
     for child in token.children or []:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from . import build_knowledge_base
-from .problems import Severity, summary_line, to_json
+from .problems import summary_line, to_json
 from .schema import ID_RE, Kind, json_schema
 from .site import DOCS_DIR, ContentError, build_site, generate
 from .templates import new_entry_text
@@ -20,8 +20,12 @@ from .templates import new_entry_text
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="atlas", description="Cyberlaw Atlas content tools")
-    parser.add_argument("--root", type=Path, default=Path.cwd(),
-                        help="repository root holding content/ (default: current folder)")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path.cwd(),
+        help="repository root holding content/ (default: current folder)",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     check = commands.add_parser("check", help="validate the whole knowledge base")
@@ -45,8 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command != "schema" and not (root / "content").is_dir():
         print(f"atlas: no content/ folder under {root}", file=sys.stderr)
         return 2
-    handler = {"check": _check, "generate": _generate, "build": _build,
-               "schema": _schema, "new": _new}[args.command]
+    handler = {
+        "check": _check,
+        "generate": _generate,
+        "build": _build,
+        "schema": _schema,
+        "new": _new,
+    }[args.command]
     return handler(root, args)
 
 
@@ -107,13 +116,19 @@ def _schema(root: Path, args: argparse.Namespace) -> int:
 def _new(root: Path, args: argparse.Namespace) -> int:
     kind = Kind(args.kind)
     if not ID_RE.match(args.id):
-        print(f"atlas new: '{args.id}' is not a valid id: use lower-case ASCII letters and "
-              "digits joined by '-', e.g. art-287-2", file=sys.stderr)
+        print(
+            f"atlas new: '{args.id}' is not a valid id: use lower-case ASCII letters and "
+            "digits joined by '-', e.g. art-287-2",
+            file=sys.stderr,
+        )
         return 2
-    taken = [p for p in (root / "content").glob(f"*/{args.id}.md")]
+    taken = list((root / "content").glob(f"*/{args.id}.md"))
     if taken:
-        print(f"atlas new: id '{args.id}' is already used by {taken[0].relative_to(root)}; "
-              "nothing was written", file=sys.stderr)
+        print(
+            f"atlas new: id '{args.id}' is already used by {taken[0].relative_to(root)}; "
+            "nothing was written",
+            file=sys.stderr,
+        )
         return 1
     target = root / "content" / f"{kind.value}s" / f"{args.id}.md"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -79,17 +79,33 @@ def link(validated: Validated) -> KnowledgeBase:
 
     anchors = _anchors(validated)
     for entry in entries.values():
-        problems.extend(_check_body_links(entry.source.path, entry.source.body_line, entry.body.links, anchors))
+        problems.extend(
+            _check_body_links(entry.source.path, entry.source.body_line, entry.body.links, anchors)
+        )
     for page in validated.pages:
-        problems.extend(_check_body_links(page.source.path, page.source.body_line, page.body.links, anchors))
+        problems.extend(
+            _check_body_links(page.source.path, page.source.body_line, page.body.links, anchors)
+        )
     linked_from_pages = {
-        target for page in validated.pages for target in _body_targets(page.source.path, page.body.links, anchors)
+        target
+        for page in validated.pages
+        for target in _body_targets(page.source.path, page.body.links, anchors)
     }
     for entry in entries.values():
-        if not outbound.get(entry.id) and not inbound.get(entry.id) and entry.id not in linked_from_pages:
-            problems.append(at(entry.path, (1, 1), "orphan",
-                               f"nothing links to '{entry.id}' and it links to nothing",
-                               "cite it from an entry, or add its relations"))
+        if (
+            not outbound.get(entry.id)
+            and not inbound.get(entry.id)
+            and entry.id not in linked_from_pages
+        ):
+            problems.append(
+                at(
+                    entry.path,
+                    (1, 1),
+                    "orphan",
+                    f"nothing links to '{entry.id}' and it links to nothing",
+                    "cite it from an entry, or add its relations",
+                )
+            )
 
     return KnowledgeBase(
         MappingProxyType(entries),
@@ -106,9 +122,13 @@ def _duplicate_ids(validated: Validated) -> Iterator[Problem]:
     for source in validated.loaded.entries:
         folded = source.id.casefold()
         if folded in first:
-            yield at(source.path, (1, 1), "duplicate-id",
-                     f"id '{source.id}' is already used by {first[folded]}",
-                     "ids must be unique across offences, proposals and references")
+            yield at(
+                source.path,
+                (1, 1),
+                "duplicate-id",
+                f"id '{source.id}' is already used by {first[folded]}",
+                "ids must be unique across offences, proposals and references",
+            )
         else:
             first[folded] = source.path
 
@@ -142,8 +162,9 @@ def _pinpoint(source: SourceFile, key_path: KeyPath) -> str | None:
     return str(value) if value is not None else None
 
 
-def _check_target(source: SourceFile, spec: str, target: str, pos: tuple[int, int],
-                  validated: Validated) -> Problem | None:
+def _check_target(
+    source: SourceFile, spec: str, target: str, pos: tuple[int, int], validated: Validated
+) -> Problem | None:
     assert source.kind is not None
     allowed = LINK_FIELDS[source.kind][spec]
     if target == source.id:
@@ -152,14 +173,24 @@ def _check_target(source: SourceFile, spec: str, target: str, pos: tuple[int, in
     if claimed is None:
         candidates = [i for i, (k, _) in validated.claimed.items() if k in allowed]
         close = difflib.get_close_matches(target, candidates, n=1, cutoff=0.75)
-        return at(source.path, pos, "unknown-id", f"'{spec}' names '{target}', which no entry has",
-                  f"did you mean '{close[0]}'?" if close else
-                  f"create content/{_folder(next(iter(allowed)))}/{target}.md or fix the id")
+        return at(
+            source.path,
+            pos,
+            "unknown-id",
+            f"'{spec}' names '{target}', which no entry has",
+            f"did you mean '{close[0]}'?"
+            if close
+            else f"create content/{_folder(next(iter(allowed)))}/{target}.md or fix the id",
+        )
     kind, path = claimed
     if kind not in allowed:
         wanted = " or ".join(sorted(_a(k) for k in allowed))
-        return at(source.path, pos, "wrong-kind",
-                  f"'{spec}' must name {wanted}, but '{target}' is {_a(kind)} ({path})")
+        return at(
+            source.path,
+            pos,
+            "wrong-kind",
+            f"'{spec}' must name {wanted}, but '{target}' is {_a(kind)} ({path})",
+        )
     return None
 
 
@@ -201,20 +232,30 @@ def _resolve(path: PurePosixPath, url: str) -> tuple[str, str] | None:
     return target, unquote(parts.fragment)
 
 
-def _body_targets(path: PurePosixPath, links: tuple[Any, ...], anchors: Mapping[str, frozenset[str]]) -> Iterator[str]:
+def _body_targets(
+    path: PurePosixPath, links: tuple[Any, ...], anchors: Mapping[str, frozenset[str]]
+) -> Iterator[str]:
     for link_ in links:
         resolved = _resolve(path, link_.url)
         if resolved and resolved[0] in anchors:
             yield PurePosixPath(resolved[0]).stem
 
 
-def _check_body_links(path: PurePosixPath, body_line: int, links: tuple[Any, ...],
-                      anchors: Mapping[str, frozenset[str]]) -> Iterator[Problem]:
+def _check_body_links(
+    path: PurePosixPath,
+    body_line: int,
+    links: tuple[Any, ...],
+    anchors: Mapping[str, frozenset[str]],
+) -> Iterator[Problem]:
     for link_ in links:
         if link_.url.startswith("/"):
-            yield at(path, (body_line + link_.line, link_.col), "broken-link",
-                     f"absolute link '{link_.url}' will break when the site moves",
-                     "link to the Markdown file relatively, e.g. ../offences/art-287-2.md")
+            yield at(
+                path,
+                (body_line + link_.line, link_.col),
+                "broken-link",
+                f"absolute link '{link_.url}' will break when the site moves",
+                "link to the Markdown file relatively, e.g. ../offences/art-287-2.md",
+            )
             continue
         resolved = _resolve(path, link_.url)
         if resolved is None:
@@ -228,5 +269,10 @@ def _check_body_links(path: PurePosixPath, body_line: int, links: tuple[Any, ...
             yield at(path, pos, "broken-link", f"link target '{target}' does not exist", hint)
         elif anchor and anchor not in anchors[target]:
             close = difflib.get_close_matches(anchor, sorted(anchors[target]), n=1)
-            yield at(path, pos, "broken-anchor", f"'{target}' has no heading '#{anchor}'",
-                     f"did you mean '#{close[0]}'?" if close else "link to one of its ## headings")
+            yield at(
+                path,
+                pos,
+                "broken-anchor",
+                f"'{target}' has no heading '#{anchor}'",
+                f"did you mean '#{close[0]}'?" if close else "link to one of its ## headings",
+            )

@@ -96,7 +96,7 @@ class Loaded:
         return tuple(f for f in self.files if f.kind is None)
 
 
-class _Refused(Exception):
+class _RefusedError(Exception):
     """A front-matter construct that is refused; carries the problem."""
 
     def __init__(self, problem: Problem) -> None:
@@ -114,16 +114,28 @@ def load(root: Path) -> Loaded:
         if len(parts) == 1:
             kind = None
             if path.stem not in PAGE_NAMES:
-                problems.append(at(rel, (1, 1), "misplaced-file",
-                                   "only index.md and about.md may stand directly in content/",
-                                   "move entries into offences/, proposals/ or references/"))
+                problems.append(
+                    at(
+                        rel,
+                        (1, 1),
+                        "misplaced-file",
+                        "only index.md and about.md may stand directly in content/",
+                        "move entries into offences/, proposals/ or references/",
+                    )
+                )
                 continue
         elif len(parts) == 2 and parts[0] in FOLDERS:
             kind = FOLDERS[parts[0]]
         else:
-            problems.append(at(rel, (1, 1), "misplaced-file",
-                               "this file is not read: entries stand directly in "
-                               "content/offences, content/proposals or content/references"))
+            problems.append(
+                at(
+                    rel,
+                    (1, 1),
+                    "misplaced-file",
+                    "this file is not read: entries stand directly in "
+                    "content/offences, content/proposals or content/references",
+                )
+            )
             continue
         source, found = read_source(path, rel, kind)
         problems.extend(found)
@@ -148,37 +160,63 @@ def read_text(path: Path, rel: PurePosixPath) -> tuple[str | None, list[Problem]
     """The file's text with BOM and CRLF normalised, or the problem that prevents it."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        return None, [at(rel, (1, 1), "file-too-large",
-                         f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+        return None, [
+            at(
+                rel,
+                (1, 1),
+                "file-too-large",
+                f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+            )
+        ]
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [at(rel, (line, col), "not-utf8",
-                         f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
-                         "save the file with UTF-8 encoding")]
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        bad_col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [
+            at(
+                rel,
+                (bad_line, bad_col),
+                "not-utf8",
+                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                "save the file with UTF-8 encoding",
+            )
+        ]
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     problems = []
     for lineno, line in enumerate(text.split("\n"), start=1):
         match = _CONTROL_RE.search(line)
         if match:
-            problems.append(at(rel, (lineno, match.start() + 1), "control-char",
-                               f"control character U+{ord(match.group()):04X} in text",
-                               "delete it; it is invisible in most editors"))
+            problems.append(
+                at(
+                    rel,
+                    (lineno, match.start() + 1),
+                    "control-char",
+                    f"control character U+{ord(match.group()):04X} in text",
+                    "delete it; it is invisible in most editors",
+                )
+            )
     if problems:
         return None, problems
     return text, []
 
 
-def read_source(path: Path, rel: PurePosixPath, kind: Kind | None) -> tuple[SourceFile | None, list[Problem]]:
+def read_source(
+    path: Path, rel: PurePosixPath, kind: Kind | None
+) -> tuple[SourceFile | None, list[Problem]]:
     """Load one Markdown file: its id, located front matter and body."""
     problems: list[Problem] = []
     if kind is not None and not ID_RE.match(path.stem):
-        problems.append(at(rel, (1, 1), "bad-id",
-                           f"'{path.stem}' is not a valid id",
-                           "use lower-case ASCII letters and digits joined by '-', e.g. art-287-2"))
+        problems.append(
+            at(
+                rel,
+                (1, 1),
+                "bad-id",
+                f"'{path.stem}' is not a valid id",
+                "use lower-case ASCII letters and digits joined by '-', e.g. art-287-2",
+            )
+        )
     text, found = read_text(path, rel)
     problems.extend(found)
     if text is None:
@@ -188,23 +226,35 @@ def read_source(path: Path, rel: PurePosixPath, kind: Kind | None) -> tuple[Sour
     if opening is None:
         if kind is None:  # hand-written pages may go without front matter
             return SourceFile(rel, None, path.stem, EMPTY, text, 1), problems
-        problems.append(at(rel, (1, 1), "no-front-matter",
-                           "the file must start with front matter between two '---' lines"))
+        problems.append(
+            at(
+                rel,
+                (1, 1),
+                "no-front-matter",
+                "the file must start with front matter between two '---' lines",
+            )
+        )
         return None, problems
     closing = _FM_BOUNDARY.search(text, opening.end() + 1)
     if closing is None:
-        problems.append(at(rel, (1, 1), "yaml-syntax",
-                           "front matter opened with '---' is never closed",
-                           "add a line '---' after the last field"))
+        problems.append(
+            at(
+                rel,
+                (1, 1),
+                "yaml-syntax",
+                "front matter opened with '---' is never closed",
+                "add a line '---' after the last field",
+            )
+        )
         return None, problems
 
     first_line = text.count("\n", 0, opening.end())  # 0-based line of the YAML text
-    front, found = parse_yaml(text[opening.end(): closing.start()], rel, first_line)
+    front, found = parse_yaml(text[opening.end() : closing.start()], rel, first_line)
     problems.extend(found)
     body_line = text.count("\n", 0, closing.end()) + 1
     if front is None:
         return None, problems
-    return SourceFile(rel, kind, path.stem, front, text[closing.end():], body_line), problems
+    return SourceFile(rel, kind, path.stem, front, text[closing.end() :], body_line), problems
 
 
 def read_yaml_file(path: Path, rel: PurePosixPath) -> tuple[Located, list[Problem]]:
@@ -217,10 +267,12 @@ def read_yaml_file(path: Path, rel: PurePosixPath) -> tuple[Located, list[Proble
     return located or EMPTY, problems + found
 
 
-def parse_yaml(text: str, rel: PurePosixPath, first_line: int) -> tuple[Located | None, list[Problem]]:
+def parse_yaml(
+    text: str, rel: PurePosixPath, first_line: int
+) -> tuple[Located | None, list[Problem]]:
     """Parse a YAML mapping safely, keeping positions. `first_line` is its 0-based file line."""
 
-    def pos(mark: yaml.Mark) -> Position:
+    def pos(mark: Any) -> Position:
         return (mark.line + first_line + 1, mark.column + 1)
 
     try:
@@ -228,75 +280,140 @@ def parse_yaml(text: str, rel: PurePosixPath, first_line: int) -> tuple[Located 
         # built: an alias bomb is then a single problem, not an exponential walk.
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                return None, [at(rel, pos(event.start_mark), "yaml-alias",
-                                 "YAML anchors and aliases are not allowed in front matter",
-                                 "write the value out in full")]
+                return None, [
+                    at(
+                        rel,
+                        pos(event.start_mark),
+                        "yaml-alias",
+                        "YAML anchors and aliases are not allowed in front matter",
+                        "write the value out in full",
+                    )
+                ]
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = pos(mark) if mark else (first_line + 1, 1)
-        return None, [at(rel, where, "yaml-syntax", f"front matter is not valid YAML: {exc.problem}",
-                         "check indentation, colons and quotes on this line")]
+        return None, [
+            at(
+                rel,
+                where,
+                "yaml-syntax",
+                f"front matter is not valid YAML: {exc.problem}",
+                "check indentation, colons and quotes on this line",
+            )
+        ]
     except yaml.YAMLError as exc:
-        return None, [at(rel, (first_line + 1, 1), "yaml-syntax", f"front matter is not valid YAML: {exc}")]
+        return None, [
+            at(rel, (first_line + 1, 1), "yaml-syntax", f"front matter is not valid YAML: {exc}")
+        ]
 
     if node is None:
         return Located(MappingProxyType({}), MappingProxyType({}), MappingProxyType({})), []
     if not isinstance(node, yaml.MappingNode):
-        return None, [at(rel, pos(node.start_mark), "not-a-mapping",
-                         "front matter must be a mapping of 'field: value' lines, not a "
-                         f"{'list' if isinstance(node, yaml.SequenceNode) else 'single value'}")]
+        return None, [
+            at(
+                rel,
+                pos(node.start_mark),
+                "not-a-mapping",
+                "front matter must be a mapping of 'field: value' lines, not a "
+                f"{'list' if isinstance(node, yaml.SequenceNode) else 'single value'}",
+            )
+        ]
     keys: dict[KeyPath, Position] = {}
     values: dict[KeyPath, Position] = {}
     problems: list[Problem] = []
     invalid: set[KeyPath] = set()
     try:
         data = _build(node, (), keys, values, problems, invalid, rel, pos)
-    except _Refused as refused:
+    except _RefusedError as refused:
         return None, [refused.problem]
-    return Located(data, MappingProxyType(keys), MappingProxyType(values), frozenset(invalid)), problems
+    return Located(
+        data, MappingProxyType(keys), MappingProxyType(values), frozenset(invalid)
+    ), problems
 
 
 _CONSTRUCTOR = yaml.SafeLoader.yaml_constructors
 _SCALARS = yaml.constructor.SafeConstructor()
 
 
-def _build(node: yaml.Node, path: KeyPath, keys: dict[KeyPath, Position],
-           values: dict[KeyPath, Position], problems: list[Problem], invalid: set[KeyPath],
-           rel: PurePosixPath, pos: Any) -> Any:
+def _build(
+    node: yaml.Node,
+    path: KeyPath,
+    keys: dict[KeyPath, Position],
+    values: dict[KeyPath, Position],
+    problems: list[Problem],
+    invalid: set[KeyPath],
+    rel: PurePosixPath,
+    pos: Any,
+) -> Any:
     values[path] = pos(node.start_mark)
     if node.tag not in _PLAIN_TAGS:
-        raise _Refused(at(rel, pos(node.start_mark), "yaml-tag",
-                          f"YAML tag '{node.tag}' is not allowed; it is never executed",
-                          "remove the '!...' tag and write a plain value"))
+        raise _RefusedError(
+            at(
+                rel,
+                pos(node.start_mark),
+                "yaml-tag",
+                f"YAML tag '{node.tag}' is not allowed; it is never executed",
+                "remove the '!...' tag and write a plain value",
+            )
+        )
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                raise _Refused(at(rel, pos(key_node.start_mark), "invalid-value",
-                                  "field names must be plain words",
-                                  "write 'name: value'"))
+                raise _RefusedError(
+                    at(
+                        rel,
+                        pos(key_node.start_mark),
+                        "invalid-value",
+                        "field names must be plain words",
+                        "write 'name: value'",
+                    )
+                )
             key = key_node.value
             if key in result:
-                problems.append(at(rel, pos(key_node.start_mark), "duplicate-key",
-                                   f"field '{key}' is given more than once", "keep only one"))
+                problems.append(
+                    at(
+                        rel,
+                        pos(key_node.start_mark),
+                        "duplicate-key",
+                        f"field '{key}' is given more than once",
+                        "keep only one",
+                    )
+                )
                 continue
             keys[(*path, key)] = pos(key_node.start_mark)
-            result[key] = _build(value_node, (*path, key), keys, values, problems, invalid, rel, pos)
+            result[key] = _build(
+                value_node, (*path, key), keys, values, problems, invalid, rel, pos
+            )
         return MappingProxyType(result)
     if isinstance(node, yaml.SequenceNode):
-        return tuple(_build(item, (*path, i), keys, values, problems, invalid, rel, pos)
-                     for i, item in enumerate(node.value))
+        return tuple(
+            _build(item, (*path, i), keys, values, problems, invalid, rel, pos)
+            for i, item in enumerate(node.value)
+        )
     try:
         return _CONSTRUCTOR[node.tag](_SCALARS, node)
     except ValueError as exc:
         if node.tag.endswith(":timestamp"):
-            problems.append(at(rel, pos(node.start_mark), "invalid-date",
-                               f"'{node.value}' is not a real calendar date ({exc})",
-                               "write dates as YYYY-MM-DD"))
+            problems.append(
+                at(
+                    rel,
+                    pos(node.start_mark),
+                    "invalid-date",
+                    f"'{node.value}' is not a real calendar date ({exc})",
+                    "write dates as YYYY-MM-DD",
+                )
+            )
         else:
-            problems.append(at(rel, pos(node.start_mark), "invalid-value",
-                               f"'{node.value}' cannot be read: {exc}"))
+            problems.append(
+                at(
+                    rel,
+                    pos(node.start_mark),
+                    "invalid-value",
+                    f"'{node.value}' cannot be read: {exc}",
+                )
+            )
         invalid.add(path)
         return None
 

@@ -23,8 +23,24 @@ log = logging.getLogger("mkdocs.hooks.atlas")
 _serving = False
 
 ALLOWED_TAGS = nh3.ALLOWED_TAGS | {
-    "div", "span", "pre", "code", "details", "summary", "table", "thead", "tbody", "tr",
-    "th", "td", "sup", "sub", "hr", "figure", "figcaption", "mark",
+    "div",
+    "span",
+    "pre",
+    "code",
+    "details",
+    "summary",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "sup",
+    "sub",
+    "hr",
+    "figure",
+    "figcaption",
+    "mark",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title", "lang"},
@@ -35,7 +51,7 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
-class EscapeRawHtml(Extension):
+class EscapeRawHtml(Extension):  # type: ignore[misc]  # Markdown ships no type hints
     """Python-Markdown without its raw-HTML block and inline patterns."""
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API name)
@@ -69,5 +85,10 @@ def on_pre_build(config: Any) -> None:
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel=None)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+    )

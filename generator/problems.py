@@ -37,34 +37,178 @@ RULES: dict[str, Rule] = {
     r.code: r
     for r in (
         # load: reading the file and its front matter
-        _rule("file-too-large", E, "A content file may be at most 1 MB.", "a 3 MB file", "split it or shorten it"),
-        _rule("not-utf8", E, "Content files must be UTF-8.", "a file saved as GBK", "save it as UTF-8"),
-        _rule("control-char", E, "Text may not contain control characters or NUL bytes.", "title: \"a\\x00b\"", "delete the invisible character"),
-        _rule("no-front-matter", E, "An entry starts with front matter between two '---' lines.", "# Title\\ntext", "---\\ntitle: ...\\n---\\ntext"),
-        _rule("yaml-syntax", E, "Front matter must be valid YAML.", "title: [unclosed", "title: \"[closed]\""),
-        _rule("yaml-alias", E, "YAML anchors and aliases (&x, *x) are not allowed.", "tags: *common", "write the values out"),
-        _rule("yaml-tag", E, "YAML tags (!!python/..., !custom) are not allowed.", "title: !!python/object:os.system x", "title: x"),
-        _rule("not-a-mapping", E, "Front matter must be a mapping of field: value.", "- title: x", "title: x"),
-        _rule("duplicate-key", E, "A field may appear only once.", "title: a\\ntitle: b", "keep one"),
-        _rule("bad-id", E, "A file name (the entry's id) is lower-case ASCII words joined by '-'.", "Art_287.md", "art-287.md"),
-        _rule("misplaced-file", W, "Entries live directly in content/offences, proposals or references.", "content/offences/old/a.md", "content/offences/a.md"),
+        _rule(
+            "file-too-large",
+            E,
+            "A content file may be at most 1 MB.",
+            "a 3 MB file",
+            "split it or shorten it",
+        ),
+        _rule(
+            "not-utf8", E, "Content files must be UTF-8.", "a file saved as GBK", "save it as UTF-8"
+        ),
+        _rule(
+            "control-char",
+            E,
+            "Text may not contain control characters or NUL bytes.",
+            'title: "a\\x00b"',
+            "delete the invisible character",
+        ),
+        _rule(
+            "no-front-matter",
+            E,
+            "An entry starts with front matter between two '---' lines.",
+            "# Title\\ntext",
+            "---\\ntitle: ...\\n---\\ntext",
+        ),
+        _rule(
+            "yaml-syntax",
+            E,
+            "Front matter must be valid YAML.",
+            "title: [unclosed",
+            'title: "[closed]"',
+        ),
+        _rule(
+            "yaml-alias",
+            E,
+            "YAML anchors and aliases (&x, *x) are not allowed.",
+            "tags: *common",
+            "write the values out",
+        ),
+        _rule(
+            "yaml-tag",
+            E,
+            "YAML tags (!!python/..., !custom) are not allowed.",
+            "title: !!python/object:os.system x",
+            "title: x",
+        ),
+        _rule(
+            "not-a-mapping",
+            E,
+            "Front matter must be a mapping of field: value.",
+            "- title: x",
+            "title: x",
+        ),
+        _rule(
+            "duplicate-key", E, "A field may appear only once.", "title: a\\ntitle: b", "keep one"
+        ),
+        _rule(
+            "bad-id",
+            E,
+            "A file name (the entry's id) is lower-case ASCII words joined by '-'.",
+            "Art_287.md",
+            "art-287.md",
+        ),
+        _rule(
+            "misplaced-file",
+            W,
+            "Entries live directly in content/offences, proposals or references.",
+            "content/offences/old/a.md",
+            "content/offences/a.md",
+        ),
         # validate: the schema
-        _rule("unknown-field", E, "Only the fields of the entry's kind are allowed.", "titel: x", "title: x"),
-        _rule("missing-field", E, "A required field is missing.", "(no summary)", "summary: One paragraph."),
-        _rule("invalid-value", E, "A value does not fit its field.", "max_years: three", "max_years: 3"),
-        _rule("invalid-date", E, "Dates are real calendar dates written YYYY-MM-DD.", "reviewed: 2025-02-30", "reviewed: 2025-02-28"),
-        _rule("unknown-tag", E, "Tags must be declared in content/tags.yml.", "tags: [aii]", "tags: [ai]"),
-        _rule("tags-file", E, "content/tags.yml must map tag ids to label, label_zh and description.", "ai: AI", "ai: {label: AI, description: ...}"),
-        _rule("raw-html", E, "Bodies may not contain raw HTML; write Markdown.", "<b>x</b>", "**x**"),
-        _rule("unsafe-url", E, "Links and images use http, https or mailto, or a relative path.", "[x](javascript:alert(1))", "[x](https://example.org)"),
+        _rule(
+            "unknown-field",
+            E,
+            "Only the fields of the entry's kind are allowed.",
+            "titel: x",
+            "title: x",
+        ),
+        _rule(
+            "missing-field",
+            E,
+            "A required field is missing.",
+            "(no summary)",
+            "summary: One paragraph.",
+        ),
+        _rule(
+            "invalid-value",
+            E,
+            "A value does not fit its field.",
+            "max_years: three",
+            "max_years: 3",
+        ),
+        _rule(
+            "invalid-date",
+            E,
+            "Dates are real calendar dates written YYYY-MM-DD.",
+            "reviewed: 2025-02-30",
+            "reviewed: 2025-02-28",
+        ),
+        _rule(
+            "unknown-tag",
+            E,
+            "Tags must be declared in content/tags.yml.",
+            "tags: [aii]",
+            "tags: [ai]",
+        ),
+        _rule(
+            "tags-file",
+            E,
+            "content/tags.yml must map tag ids to label, label_zh and description.",
+            "ai: AI",
+            "ai: {label: AI, description: ...}",
+        ),
+        _rule(
+            "raw-html", E, "Bodies may not contain raw HTML; write Markdown.", "<b>x</b>", "**x**"
+        ),
+        _rule(
+            "unsafe-url",
+            E,
+            "Links and images use http, https or mailto, or a relative path.",
+            "[x](javascript:alert(1))",
+            "[x](https://example.org)",
+        ),
         # link: references between entries
-        _rule("duplicate-id", E, "Ids are unique across all kinds, ignoring case.", "offences/x.md and references/x.md", "rename one"),
-        _rule("unknown-id", E, "A reference names an id that no entry has.", "related: [art-999]", "related: [art-287-1]"),
-        _rule("wrong-kind", E, "A reference names an entry of the wrong kind.", "offences: [shi-2025]", "offences: [art-287-2]"),
-        _rule("self-reference", E, "An entry may not refer to itself.", "related: [art-287-2] in art-287-2", "remove it"),
-        _rule("broken-link", E, "A link in the body points at a page that does not exist.", "[x](../offences/nope.md)", "[x](../offences/art-287-2.md)"),
-        _rule("broken-anchor", E, "A link points at a heading that does not exist on its page.", "[x](art-287-2.md#elementz)", "[x](art-287-2.md#elements)"),
-        _rule("orphan", W, "An entry that nothing links to and that links to nothing is hard to find.", "a reference nobody cites", "cite it from an entry, or link it"),
+        _rule(
+            "duplicate-id",
+            E,
+            "Ids are unique across all kinds, ignoring case.",
+            "offences/x.md and references/x.md",
+            "rename one",
+        ),
+        _rule(
+            "unknown-id",
+            E,
+            "A reference names an id that no entry has.",
+            "related: [art-999]",
+            "related: [art-287-1]",
+        ),
+        _rule(
+            "wrong-kind",
+            E,
+            "A reference names an entry of the wrong kind.",
+            "offences: [shi-2025]",
+            "offences: [art-287-2]",
+        ),
+        _rule(
+            "self-reference",
+            E,
+            "An entry may not refer to itself.",
+            "related: [art-287-2] in art-287-2",
+            "remove it",
+        ),
+        _rule(
+            "broken-link",
+            E,
+            "A link in the body points at a page that does not exist.",
+            "[x](../offences/nope.md)",
+            "[x](../offences/art-287-2.md)",
+        ),
+        _rule(
+            "broken-anchor",
+            E,
+            "A link points at a heading that does not exist on its page.",
+            "[x](art-287-2.md#elementz)",
+            "[x](art-287-2.md#elements)",
+        ),
+        _rule(
+            "orphan",
+            W,
+            "An entry that nothing links to and that links to nothing is hard to find.",
+            "a reference nobody cites",
+            "cite it from an entry, or link it",
+        ),
     )
 }
 
@@ -90,7 +234,9 @@ class Problem:
 
     def text(self) -> str:
         hint = f" (hint: {self.hint})" if self.hint else ""
-        return f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}{hint}"
+        return (
+            f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}{hint}"
+        )
 
     def github(self) -> str:
         # Workflow commands need '%', CR and LF escaped, and ',' ':' in properties.
@@ -118,7 +264,9 @@ class Problem:
         }
 
 
-def at(path: PurePosixPath | str, pos: tuple[int, int], code: str, message: str, hint: str = "") -> Problem:
+def at(
+    path: PurePosixPath | str, pos: tuple[int, int], code: str, message: str, hint: str = ""
+) -> Problem:
     return Problem(str(path), pos[0], pos[1], code, message, hint)
 
 

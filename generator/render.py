@@ -20,8 +20,8 @@ from .link import KnowledgeBase
 from .schema import (
     CHAPTERS,
     INSTRUMENT_TYPES,
-    EntryBase,
     Enactment,
+    EntryBase,
     Kind,
     MaxPenalty,
     Offence,
@@ -51,7 +51,7 @@ def md(text: str) -> str:
 
 def zh(text: str) -> str:
     """Chinese text, marked with its language for screen readers, fonts and search."""
-    return f"*{md(text)}*{{ lang=\"zh\" }}"
+    return f'*{md(text)}*{{ lang="zh" }}'
 
 
 def article_label(offence: Offence) -> str:
@@ -130,13 +130,15 @@ def render_entry(kb: KnowledgeBase, entry: Entry, path: PurePosixPath) -> str:
     ctx = _Context(kb, path)
     meta = entry.meta
     parts = [
-        _front({
-            "kind": entry.kind.value,
-            "entry_id": entry.id,
-            "summary": meta.summary,
-            "title_zh": meta.title_zh,
-            "search": {"boost": SEARCH_BOOST[entry.kind]},
-        }),
+        _front(
+            {
+                "kind": entry.kind.value,
+                "entry_id": entry.id,
+                "summary": meta.summary,
+                "title_zh": meta.title_zh,
+                "search": {"boost": SEARCH_BOOST[entry.kind]},
+            }
+        ),
         f"# {md(meta.title)}\n",
     ]
     if meta.title_zh:
@@ -202,8 +204,9 @@ def _panel(ctx: _Context, entry: Entry) -> str:
             rows.append(("Online", f"[{md(meta.url)}]({meta.url})"))
         rows.append(("Language", "Chinese" if meta.language.value == "zh" else "English"))
     if meta.aliases:
-        rows.append(("Also known as", "; ".join(
-            zh(a) if _is_chinese(a) else md(a) for a in meta.aliases)))
+        rows.append(
+            ("Also known as", "; ".join(zh(a) if _is_chinese(a) else md(a) for a in meta.aliases))
+        )
     if meta.tags:
         rows.append(("Tags", ", ".join(ctx.tag_link(t) for t in meta.tags)))
     rows.append(("Last reviewed", meta.reviewed.isoformat()))
@@ -261,17 +264,23 @@ def _computed_sections(ctx: _Context, entry: Entry) -> list[tuple[str, list[str]
         proposals = kb.inbound_from(entry.id, Kind.proposal, "offences")
         discussing = kb.inbound_from(entry.id, Kind.reference, "discusses")
         return [
-            ("Interpretations that apply", [f"- {_reference_line(ctx, r)}" for r in meta.interpretations]),
+            (
+                "Interpretations that apply",
+                [f"- {_reference_line(ctx, r)}" for r in meta.interpretations],
+            ),
             ("Proposals to reform this offence", _proposal_table(ctx, proposals)),
             ("Related offences", [f"- {ctx.link(o)}" for o in _related(kb, entry, Kind.offence)]),
-            ("Sources discussing this offence", [f"- {_reference_line(ctx, r.id)}" for r in discussing]),
+            (
+                "Sources discussing this offence",
+                [f"- {_reference_line(ctx, r.id)}" for r in discussing],
+            ),
         ]
     if isinstance(meta, Proposal):
         return [
             ("Related proposals", [f"- {ctx.link(p)}" for p in _related(kb, entry, Kind.proposal)]),
         ]
     assert isinstance(meta, Reference)
-    citing = [e for e in _citing(kb, entry.id)]
+    citing = _citing(kb, entry.id)
     return [
         ("Offences discussed", [f"- {ctx.link(o)}" for o in meta.discusses if o in kb.entries]),
         ("Cites", [f"- {_reference_line(ctx, r)}" for r in meta.cites]),
@@ -281,8 +290,11 @@ def _computed_sections(ctx: _Context, entry: Entry) -> list[tuple[str, list[str]
 
 def _related(kb: KnowledgeBase, entry: Entry, kind: Kind) -> list[str]:
     """Related entries of `kind`, whichever side wrote the relation."""
-    out = [r.target for r in kb.outbound.get(entry.id, ()) if r.field == "related"
-           and kb.entries[r.target].kind is kind]
+    out = [
+        r.target
+        for r in kb.outbound.get(entry.id, ())
+        if r.field == "related" and kb.entries[r.target].kind is kind
+    ]
     out += [e.id for e in kb.inbound_from(entry.id, entry.kind, "related") if e.kind is kind]
     return sorted(dict.fromkeys(out))
 
@@ -313,7 +325,10 @@ def _proposal_table(ctx: _Context, proposals: Iterable[Entry]) -> list[str]:
         meta = p.meta
         assert isinstance(meta, Proposal)
         source = "; ".join(_citation(ctx, c) for c in meta.proposed_in)
-        rows.append(f"| {ctx.link(p.id)} | {meta.change.value} | {meta.level.value} | {meta.status.value} | {source} |")
+        rows.append(
+            f"| {ctx.link(p.id)} | {meta.change.value} | {meta.level.value} | "
+            f"{meta.status.value} | {source} |"
+        )
     if not rows:
         return []
     return ["| Proposal | Change | Level | Status | Proposed in |", "|---|---|---|---|---|", *rows]
@@ -332,34 +347,50 @@ def _sources_section(ctx: _Context, sources: tuple[SourceCitation, ...]) -> str:
 def render_index(kb: KnowledgeBase, kind: Kind, path: PurePosixPath) -> str:
     ctx = _Context(kb, path)
     entries = kb.of_kind(kind)
-    head = _front({"summary": f"All {len(entries)} {KIND_TITLES[kind].lower()} in Cyberlaw Atlas.",
-                   **_NOT_SEARCHED})
+    head = _front(
+        {
+            "summary": f"All {len(entries)} {KIND_TITLES[kind].lower()} in Cyberlaw Atlas.",
+            **_NOT_SEARCHED,
+        }
+    )
     head += f"# {KIND_TITLES[kind]}\n\n"
     if kind is Kind.offence:
-        rows = ["| Article | Offence | Chinese name | Chapter | Maximum penalty | Status |",
-                "|---|---|---|---|---|---|"]
+        rows = [
+            "| Article | Offence | Chinese name | Chapter | Maximum penalty | Status |",
+            "|---|---|---|---|---|---|",
+        ]
         for e in sorted(entries, key=lambda e: _article_key(e.meta)):
             m = e.meta
             assert isinstance(m, Offence)
-            rows.append(f"| {article_label(m)} | {ctx.link(e.id)} | {zh(m.title_zh)} | "
-                        f"{_ROMAN[m.chapter]}: {md(CHAPTERS[m.chapter][0])} | {penalty_label(m)} | {m.status.value} |")
+            rows.append(
+                f"| {article_label(m)} | {ctx.link(e.id)} | {zh(m.title_zh)} | "
+                f"{_ROMAN[m.chapter]}: {md(CHAPTERS[m.chapter][0])} | {penalty_label(m)} | "
+                f"{m.status.value} |"
+            )
     elif kind is Kind.proposal:
-        rows = ["| Proposal | Would change | Change | Level | Status | Proposed in |",
-                "|---|---|---|---|---|---|"]
+        rows = [
+            "| Proposal | Would change | Change | Level | Status | Proposed in |",
+            "|---|---|---|---|---|---|",
+        ]
         for e in entries:
             m = e.meta
             assert isinstance(m, Proposal)
             targets = ", ".join(ctx.link(o) for o in m.offences if o in kb.entries) or "general"
             source = "; ".join(_citation(ctx, c) for c in m.proposed_in)
-            rows.append(f"| {ctx.link(e.id)} | {targets} | {m.change.value} | {m.level.value} | "
-                        f"{m.status.value} | {source} |")
+            rows.append(
+                f"| {ctx.link(e.id)} | {targets} | {m.change.value} | {m.level.value} | "
+                f"{m.status.value} | {source} |"
+            )
     else:
         rows = ["| Reference | Type | Year | Language |", "|---|---|---|---|"]
         for e in entries:
             m = e.meta
             assert isinstance(m, Reference)
             year = m.effective_year
-            rows.append(f"| {ctx.link(e.id)} | {m.type.value} | {year if year else 'undated'} | {m.language.value} |")
+            rows.append(
+                f"| {ctx.link(e.id)} | {m.type.value} | {year if year else 'undated'} | "
+                f"{m.language.value} |"
+            )
     return head + "\n".join(rows) + "\n"
 
 
@@ -371,16 +402,23 @@ def _article_key(meta: EntryBase) -> tuple[int, int, int]:
 
 def render_tag_index(kb: KnowledgeBase) -> str:
     ctx = _Context(kb, PurePosixPath("tags/index.md"))
-    counts = {t: 0 for t in kb.tags}
+    counts = dict.fromkeys(kb.tags, 0)
     for entry in kb.entries.values():
         for t in entry.meta.tags:
             if t in counts:
                 counts[t] += 1
     lines = ["| Tag | 标签 | Entries | What it covers |", "|---|---|---|---|"]
     for tag_id, tag in kb.tags.items():
-        lines.append(f"| {ctx.tag_link(tag_id)} | {zh(tag.label_zh) if tag.label_zh else ''} | "
-                     f"{counts[tag_id]} | {md(tag.description)} |")
-    return _front({"summary": "Topics used to group entries.", **_NOT_SEARCHED}) + "# Tags\n\n" + "\n".join(lines) + "\n"
+        lines.append(
+            f"| {ctx.tag_link(tag_id)} | {zh(tag.label_zh) if tag.label_zh else ''} | "
+            f"{counts[tag_id]} | {md(tag.description)} |"
+        )
+    return (
+        _front({"summary": "Topics used to group entries.", **_NOT_SEARCHED})
+        + "# Tags\n\n"
+        + "\n".join(lines)
+        + "\n"
+    )
 
 
 def render_tag(kb: KnowledgeBase, tag_id: str, path: PurePosixPath) -> str:
@@ -393,8 +431,11 @@ def render_tag(kb: KnowledgeBase, tag_id: str, path: PurePosixPath) -> str:
     for kind in Kind:
         tagged = [e for e in kb.of_kind(kind) if tag_id in e.meta.tags]
         if tagged:
-            parts.append(f"## {KIND_TITLES[kind]}\n\n" + "\n".join(
-                f"- {ctx.link(e.id)}: {md(e.meta.summary)}" for e in tagged) + "\n")
+            parts.append(
+                f"## {KIND_TITLES[kind]}\n\n"
+                + "\n".join(f"- {ctx.link(e.id)}: {md(e.meta.summary)}" for e in tagged)
+                + "\n"
+            )
     return "\n".join(parts)
 
 

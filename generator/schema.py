@@ -110,8 +110,14 @@ class EntryBase(Strict):
 CHAPTERS: dict[int, tuple[str, str]] = {
     1: ("Crimes of Endangering National Security", "危害国家安全罪"),
     2: ("Crimes of Endangering Public Security", "危害公共安全罪"),
-    3: ("Crimes of Undermining the Order of the Socialist Market Economy", "破坏社会主义市场经济秩序罪"),
-    4: ("Crimes of Infringing on Citizens' Personal Rights and Democratic Rights", "侵犯公民人身权利、民主权利罪"),
+    3: (
+        "Crimes of Undermining the Order of the Socialist Market Economy",
+        "破坏社会主义市场经济秩序罪",
+    ),
+    4: (
+        "Crimes of Infringing on Citizens' Personal Rights and Democratic Rights",
+        "侵犯公民人身权利、民主权利罪",
+    ),
     5: ("Crimes of Infringing on Property", "侵犯财产罪"),
     6: ("Crimes of Obstructing the Administration of Public Order", "妨害社会管理秩序罪"),
     7: ("Crimes of Endangering the Interests of National Defence", "危害国防利益罪"),
@@ -152,7 +158,7 @@ class Offence(EntryBase):
 
     kind: ClassVar[Kind] = Kind.offence
 
-    title_zh: PlainText = Field(  # type: ignore[assignment]
+    title_zh: PlainText = Field(
         max_length=120, description="The Chinese charge name (罪名), e.g. 帮助信息网络犯罪活动罪."
     )
     article: Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,2}(?:-[1-9])?$")] = Field(
@@ -167,7 +173,9 @@ class Offence(EntryBase):
     section: Annotated[int, Field(ge=1, le=9)] | None = Field(
         default=None, description="Section (节) within the chapter, where it has sections."
     )
-    status: OffenceStatus = Field(default=OffenceStatus.in_force, description="in-force or repealed.")
+    status: OffenceStatus = Field(
+        default=OffenceStatus.in_force, description="in-force or repealed."
+    )
     introduced_by: Enactment | None = Field(
         default=None, description="The amendment (or the 1997 Code) that introduced it."
     )
@@ -182,14 +190,17 @@ class Offence(EntryBase):
         description="true if a unit (company, organisation) can commit the offence."
     )
     interpretations: tuple[Id, ...] = Field(
-        default=(), description="Ids of judicial interpretations and normative documents that apply."
+        default=(),
+        description="Ids of judicial interpretations and normative documents that apply.",
     )
     related: tuple[Id, ...] = Field(default=(), description="Ids of related offences.")
 
     @model_validator(mode="after")
     def _years_match_penalty(self) -> Offence:
         if self.max_penalty is MaxPenalty.fixed_term and self.max_years is None:
-            raise ValueError("'max_years' is required when 'max_penalty' is fixed-term imprisonment")
+            raise ValueError(
+                "'max_years' is required when 'max_penalty' is fixed-term imprisonment"
+            )
         if self.max_penalty is not MaxPenalty.fixed_term and self.max_years is not None:
             raise ValueError("'max_years' only goes with 'max_penalty: fixed-term imprisonment'")
         return self
@@ -336,7 +347,9 @@ class Reference(EntryBase):
     )
     url: Url | None = None
     issn: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{3}[\dX]$")] | None = None
-    isbn: Annotated[str, StringConstraints(pattern=r"^(?:97[89]-?)?[\d-]{9,13}[\dX]$")] | None = None
+    isbn: Annotated[str, StringConstraints(pattern=r"^(?:97[89]-?)?[\d-]{9,13}[\dX]$")] | None = (
+        None
+    )
     language: Language = Field(default=Language.en, description="Language of the source: en or zh.")
     accessed: dt.date | None = Field(default=None, description="When a web source was read.")
     undated: bool = Field(
@@ -405,7 +418,11 @@ LINK_FIELDS: dict[Kind, dict[str, frozenset[Kind]]] = {
     },
 }
 
-FOLDERS: dict[str, Kind] = {"offences": Kind.offence, "proposals": Kind.proposal, "references": Kind.reference}
+FOLDERS: dict[str, Kind] = {
+    "offences": Kind.offence,
+    "proposals": Kind.proposal,
+    "references": Kind.reference,
+}
 
 
 class Tag(Strict):

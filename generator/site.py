@@ -53,9 +53,21 @@ def build_site(root: Path, site: Path, config: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site.parent))
     try:
         subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-             "--config-file", str(config), "--site-dir", str(staging)],
-            cwd=root, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--strict",
+                "--quiet",
+                "--config-file",
+                str(config),
+                "--site-dir",
+                str(staging),
+            ],
+            cwd=root,
+            check=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         )
         old = site.with_name(site.name + ".old")
         if site.exists():

@@ -15,20 +15,20 @@ SCHEMA_URL = "../../schemas/{kind}.schema.json"
 _PLACEHOLDERS: dict[str, str] = {
     "title": '"TODO: English title"',
     "title_zh": "TODO 中文名称",
-    "summary": "\"TODO: one plain-text paragraph.\"",
+    "summary": '"TODO: one plain-text paragraph."',
     "article": '"000"',
     "chapter": "6",
     "max_penalty": "fixed-term imprisonment",
     "unit_liability": "false",
     "change": "amend",
     "level": "legislative",
-    "proposed_in": "\n  - ref: TODO-reference-id\n    at: \"§1\"",
+    "proposed_in": '\n  - ref: TODO-reference-id\n    at: "§1"',
     "type": "journal article",
     "max_years": "3",
     "authors": "[TODO Author]",
     "year": "2025",
     "offences": "[TODO-offence-id]",
-    "sources": "\n  - ref: TODO-reference-id\n    at: \"§1\"",
+    "sources": '\n  - ref: TODO-reference-id\n    at: "§1"',
 }
 
 # Optional in the schema, but needed by a rule across fields or by the sourcing rules.
@@ -39,9 +39,21 @@ _ACTIVE_OPTIONAL: dict[Kind, frozenset[str]] = {
 }
 
 _BODIES: dict[Kind, tuple[str, ...]] = {
-    Kind.offence: ("Elements", "Penalties", "Legislative history",
-                   "Judicial interpretations and thresholds", "What the sources say", "Notes"),
-    Kind.proposal: ("The proposal", "Reasoning", "Current law", "Status and later developments", "Notes"),
+    Kind.offence: (
+        "Elements",
+        "Penalties",
+        "Legislative history",
+        "Judicial interpretations and thresholds",
+        "What the sources say",
+        "Notes",
+    ),
+    Kind.proposal: (
+        "The proposal",
+        "Reasoning",
+        "Current law",
+        "Status and later developments",
+        "Notes",
+    ),
     Kind.reference: ("About this source", "Notes"),
 }
 

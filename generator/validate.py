@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from .body import ParsedBody, parse_body
-from .load import KeyPath, Loaded, Located, SourceFile, thaw
+from .load import KeyPath, Loaded, SourceFile, thaw
 from .problems import Problem, at
 from .schema import MODELS, EntryBase, Kind, Tag
 
@@ -85,14 +85,15 @@ def validate(loaded: Loaded) -> Validated:
         if meta is not None:
             problems.extend(_check_tags(source, meta, tags))
             entries.append(Entry(source, meta, parsed))
-    return Validated(tuple(entries), tuple(pages), tags, MappingProxyType(claimed), loaded,
-                     tuple(problems))
+    return Validated(
+        tuple(entries), tuple(pages), tags, MappingProxyType(claimed), loaded, tuple(problems)
+    )
 
 
 def _validate_front(source: SourceFile, kind: Kind, problems: list[Problem]) -> EntryBase | None:
     model = MODELS[kind]
     front = source.front
-    data = {k: v for k, v in thaw(front.data).items()}
+    data = thaw(front.data)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -102,31 +103,53 @@ def _validate_front(source: SourceFile, kind: Kind, problems: list[Problem]) -> 
             loc = tuple(error["loc"])
             if any(loc[: len(bad)] == bad for bad in front.invalid):
                 continue  # already reported when the value was read
-            if error["type"] == "too_short" and any(o[: len(loc)] == loc and o != loc for o in located):
+            if error["type"] == "too_short" and any(
+                o[: len(loc)] == loc and o != loc for o in located
+            ):
                 continue  # a list emptied by its own invalid items: those are the news
             problems.append(_problem_from_error(source, model, error, loc))
         return None
 
 
-def _problem_from_error(source: SourceFile, model: type[EntryBase], error: Mapping[str, Any],
-                        loc: KeyPath) -> Problem:
+def _problem_from_error(
+    source: SourceFile, model: type[EntryBase], error: Mapping[str, Any], loc: KeyPath
+) -> Problem:
     front = source.front
     kind_type = str(error["type"])
     dotted = ".".join(str(p) for p in loc)
     if kind_type == "extra_forbidden":
         name = str(loc[-1])
         close = difflib.get_close_matches(name, _field_names(model), n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else f"allowed fields: {', '.join(sorted(model.model_fields))}"
-        return at(source.path, front.key_pos(loc), "unknown-field",
-                  f"'{dotted}' is not a field of {'an' if kind_is_offence(source) else 'a'} {source.kind}", hint)
+        hint = (
+            f"did you mean '{close[0]}'?"
+            if close
+            else f"allowed fields: {', '.join(sorted(model.model_fields))}"
+        )
+        return at(
+            source.path,
+            front.key_pos(loc),
+            "unknown-field",
+            f"'{dotted}' is not a field of {_article(source)} {source.kind}",
+            hint,
+        )
     if kind_type == "missing":
         parent = loc[:-1]
         pos = front.key_pos(parent) if parent else (1, 1)
-        return at(source.path, pos, "missing-field", f"required field '{dotted}' is missing",
-                  _field_hint(model, str(loc[-1])))
+        return at(
+            source.path,
+            pos,
+            "missing-field",
+            f"required field '{dotted}' is missing",
+            _field_hint(model, str(loc[-1])),
+        )
     if kind_type.startswith("date") or kind_type.startswith("datetime"):
-        return at(source.path, front.value_pos(loc), "invalid-date",
-                  f"'{dotted}' must be a date written YYYY-MM-DD", "for example 2025-04-03")
+        return at(
+            source.path,
+            front.value_pos(loc),
+            "invalid-date",
+            f"'{dotted}' must be a date written YYYY-MM-DD",
+            "for example 2025-04-03",
+        )
     if not loc:
         # A rule across fields: point at the first field the message names.
         message = str(error["msg"]).removeprefix("Value error, ")
@@ -147,12 +170,13 @@ def _problem_from_error(source: SourceFile, model: type[EntryBase], error: Mappi
     return at(source.path, front.value_pos(loc), "invalid-value", f"'{dotted}': {message}", hint)
 
 
-def kind_is_offence(source: SourceFile) -> bool:
-    return source.kind is Kind.offence
+def _article(source: SourceFile) -> str:
+    return "an" if source.kind is Kind.offence else "a"
 
 
-_ID_FIELDS = frozenset({"tags", "related", "offences", "interpretations", "cites", "discusses",
-                        "superseded_by"})
+_ID_FIELDS = frozenset(
+    {"tags", "related", "offences", "interpretations", "cites", "discusses", "superseded_by"}
+)
 
 
 def _field_names(model: type[EntryBase]) -> list[str]:
@@ -172,8 +196,15 @@ def _validate_page(source: SourceFile, parsed: ParsedBody, problems: list[Proble
     data = source.front.data
     for key in data:
         if key not in _PAGE_FIELDS:
-            problems.append(at(source.path, source.front.key_pos((key,)), "unknown-field",
-                               f"'{key}' is not a field of a page", "pages take title and summary"))
+            problems.append(
+                at(
+                    source.path,
+                    source.front.key_pos((key,)),
+                    "unknown-field",
+                    f"'{key}' is not a field of a page",
+                    "pages take title and summary",
+                )
+            )
     title = data.get("title")
     return Page(source, str(title) if isinstance(title, str) else None, parsed)
 
@@ -187,9 +218,15 @@ def _validate_tags(loaded: Loaded, problems: list[Problem]) -> Mapping[str, Tag]
         except ValidationError as exc:
             first = exc.errors(include_url=False)[0]
             where = ".".join(str(p) for p in first["loc"]) or tag_id
-            problems.append(at(loaded.tags_path, pos, "tags-file",
-                               f"tag '{tag_id}': {where}: {first['msg']}",
-                               "each tag needs label, description and optionally label_zh"))
+            problems.append(
+                at(
+                    loaded.tags_path,
+                    pos,
+                    "tags-file",
+                    f"tag '{tag_id}': {where}: {first['msg']}",
+                    "each tag needs label, description and optionally label_zh",
+                )
+            )
     return MappingProxyType(tags)
 
 
@@ -198,23 +235,41 @@ def _check_tags(source: SourceFile, meta: EntryBase, tags: Mapping[str, Tag]) ->
     for i, tag in enumerate(meta.tags):
         if tag not in tags:
             close = difflib.get_close_matches(tag, list(tags), n=1)
-            problems.append(at(source.path, source.front.value_pos(("tags", i)), "unknown-tag",
-                               f"tag '{tag}' is not declared in content/tags.yml",
-                               f"did you mean '{close[0]}'?" if close else "add it to content/tags.yml first"))
+            problems.append(
+                at(
+                    source.path,
+                    source.front.value_pos(("tags", i)),
+                    "unknown-tag",
+                    f"tag '{tag}' is not declared in content/tags.yml",
+                    f"did you mean '{close[0]}'?" if close else "add it to content/tags.yml first",
+                )
+            )
     return problems
 
 
 def _check_body(source: SourceFile, parsed: ParsedBody) -> list[Problem]:
     problems = []
     for html in parsed.raw_html:
-        problems.append(at(source.path, (source.body_line + html.line, html.col), "raw-html",
-                           f"raw HTML is not allowed: {html.html[:60]!r}",
-                           "write Markdown instead; HTML is shown as text"))
+        problems.append(
+            at(
+                source.path,
+                (source.body_line + html.line, html.col),
+                "raw-html",
+                f"raw HTML is not allowed: {html.html[:60]!r}",
+                "write Markdown instead; HTML is shown as text",
+            )
+        )
     for link in parsed.links:
         if not is_safe_url(link.url):
-            problems.append(at(source.path, (source.body_line + link.line, link.col), "unsafe-url",
-                               f"{link.kind} URL {link.url[:60]!r} is not allowed",
-                               "use an http(s) or mailto address, or a relative link"))
+            problems.append(
+                at(
+                    source.path,
+                    (source.body_line + link.line, link.col),
+                    "unsafe-url",
+                    f"{link.kind} URL {link.url[:60]!r} is not allowed",
+                    "use an http(s) or mailto address, or a relative link",
+                )
+            )
     return problems
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import shutil
 import subprocess
 import sys
@@ -49,8 +48,13 @@ def site_project(content: Path, where: Path) -> Path:
 
 
 def atlas(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=cwd or REPO,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", *args],
+        cwd=cwd or REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +86,7 @@ def site_url(built_site: Path) -> Iterator[str]:
 def browser() -> Iterator[object]:
     """Debian's chromium, headless, driven by Playwright. A missing browser fails the
     run (it is installed by `make test` and .ci/run); it is never a silent skip."""
-    if not os.path.exists(CHROMIUM):
+    if not Path(CHROMIUM).exists():
         pytest.fail("chromium is not installed: run `make test` (it installs Debian's chromium)")
     from playwright.sync_api import sync_playwright
 
@@ -90,8 +94,14 @@ def browser() -> Iterator[object]:
         instance = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield instance
         instance.close()

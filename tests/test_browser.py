@@ -12,8 +12,14 @@ pytestmark = pytest.mark.browser
 def first_result(browser: object, site_url: str, query: str) -> str:
     page = browser.new_page()  # type: ignore[attr-defined]
     outside: list[str] = []
-    page.on("request", lambda r: outside.append(r.url)
-            if urlsplit(r.url).hostname not in ("127.0.0.1", None) and not r.url.startswith("data:") else None)
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
+            if urlsplit(r.url).hostname not in ("127.0.0.1", None) and not r.url.startswith("data:")
+            else None
+        ),
+    )
     page.goto(site_url + "/")
     box = page.locator("input[data-md-component='search-query']")
     box.click()

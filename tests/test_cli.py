@@ -10,8 +10,8 @@ import yaml
 from conftest import DATA, REPO, MakeKb, atlas
 
 from generator import build_knowledge_base
-from generator.templates import new_entry_text
 from generator.schema import Kind
+from generator.templates import new_entry_text
 
 
 def test_exit_codes(tmp_path: Path) -> None:
@@ -68,8 +68,13 @@ def test_filled_in_templates_pass_check(make_kb: MakeKb) -> None:
     files = {"tags.yml": "", "references/src-1.md": new_entry_text(Kind.reference, "src-1")}
     files["offences/art-1.md"] = new_entry_text(Kind.offence, "art-1")
     files["proposals/p-1.md"] = new_entry_text(Kind.proposal, "p-1")
-    filled = {k: v.replace("TODO-reference-id", "src-1").replace("TODO-offence-id", "art-1")
-              .replace("TODO", "Filled").replace('"000"', '"1"') for k, v in files.items()}
+    filled = {
+        k: v.replace("TODO-reference-id", "src-1")
+        .replace("TODO-offence-id", "art-1")
+        .replace("TODO", "Filled")
+        .replace('"000"', '"1"')
+        for k, v in files.items()
+    }
     root = make_kb(filled)
     assert [p.text() for p in build_knowledge_base(root).problems] == []
 

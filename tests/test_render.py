@@ -16,8 +16,13 @@ from generator import build_knowledge_base
 from generator.render import md, render, write_tree
 
 GOLDEN = Path(__file__).parent / "golden"
-PAGES = ["offences/art-287-2.md", "proposals/s001-liability-tiers.md",
-         "references/shi-2025.md", "offences/index.md", "tags/assisting.md"]
+PAGES = [
+    "offences/art-287-2.md",
+    "proposals/s001-liability-tiers.md",
+    "references/shi-2025.md",
+    "offences/index.md",
+    "tags/assisting.md",
+]
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +61,10 @@ def test_front_matter_text_cannot_become_markup() -> None:
 
 
 def test_summary_with_markdown_syntax_is_rendered_inert(make_kb: MakeKb) -> None:
-    root = make_kb({
-        "tags.yml": "",
-        "references/a.md": """\
+    root = make_kb(
+        {
+            "tags.yml": "",
+            "references/a.md": """\
             ---
             title: "A [link](javascript:alert(1))"
             summary: "Text {: onclick=alert(1) } and ![img](x)"
@@ -69,7 +75,7 @@ def test_summary_with_markdown_syntax_is_rendered_inert(make_kb: MakeKb) -> None
             reviewed: 2026-01-01
             ---
             """,
-        "references/b.md": """\
+            "references/b.md": """\
             ---
             title: B
             summary: B.
@@ -79,7 +85,8 @@ def test_summary_with_markdown_syntax_is_rendered_inert(make_kb: MakeKb) -> None
             reviewed: 2026-01-01
             ---
             """,
-    })
+        }
+    )
     kb = build_knowledge_base(root)
     assert kb.problems == ()
     page = render(kb)[PurePosixPath("references/a.md")]

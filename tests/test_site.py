@@ -25,8 +25,15 @@ def test_entry_page_has_panel_body_relations_and_sources(built_site: Path) -> No
 
 
 def test_index_tag_and_hand_written_pages_exist(built_site: Path) -> None:
-    for page in ("index.html", "about/index.html", "offences/index.html", "proposals/index.html",
-                 "references/index.html", "tags/index.html", "tags/assisting/index.html"):
+    for page in (
+        "index.html",
+        "about/index.html",
+        "offences/index.html",
+        "proposals/index.html",
+        "references/index.html",
+        "tags/index.html",
+        "tags/assisting/index.html",
+    ):
         assert (built_site / page).is_file(), page
     table = (built_site / "offences/index.html").read_text(encoding="utf-8")
     assert table.index("Art. 287-1") < table.index("Art. 287-2")
@@ -35,7 +42,9 @@ def test_index_tag_and_hand_written_pages_exist(built_site: Path) -> None:
 def test_no_asset_or_font_is_loaded_from_another_host(built_site: Path) -> None:
     for page in built_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        for tag, attr, url in re.findall(r"<(link|script|img|iframe)\b[^>]*?\b(href|src)=\"([^\"]+)\"", html):
+        for tag, _attr, url in re.findall(
+            r"<(link|script|img|iframe)\b[^>]*?\b(href|src)=\"([^\"]+)\"", html
+        ):
             assert not re.match(r"^(https?:)?//", url), f"{page}: {tag} loads {url}"
         assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
 
@@ -51,7 +60,7 @@ def test_search_index_segments_chinese_and_excludes_lists(built_site: Path) -> N
 
 def test_navigation_stays_small(built_site: Path) -> None:
     html = (built_site / "offences/art-287-2/index.html").read_text(encoding="utf-8")
-    nav = html[html.index("md-nav--primary"):]
+    nav = html[html.index("md-nav--primary") :]
     assert "art-287-1" not in nav.split("</nav>")[0]
 
 
@@ -59,7 +68,9 @@ def test_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
     project = site_project(DATA / "valid_kb" / "content", tmp_path / "p")
     assert atlas("--root", str(project), "build").returncode == 0
     before = sorted(p.relative_to(project / "site") for p in (project / "site").rglob("*"))
-    (project / "content/offences/art-287-1.md").write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+    (project / "content/offences/art-287-1.md").write_text(
+        "---\ntitle: [broken\n---\n", encoding="utf-8"
+    )
     result = atlas("--root", str(project), "build")
     assert result.returncode == 1 and "yaml-syntax" in result.stderr
     after = sorted(p.relative_to(project / "site") for p in (project / "site").rglob("*"))
@@ -71,7 +82,9 @@ def test_mkdocs_failure_keeps_the_previous_site(tmp_path: Path) -> None:
     assert atlas("--root", str(project), "build").returncode == 0
     marker = project / "site/index.html"
     text = marker.read_text(encoding="utf-8")
-    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text() + "\nnot_a_setting: 1\n")
+    (project / "mkdocs.yml").write_text(
+        (project / "mkdocs.yml").read_text() + "\nnot_a_setting: 1\n"
+    )
     result = atlas("--root", str(project), "build")
     assert result.returncode == 1
     assert marker.read_text(encoding="utf-8") == text
