@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup serve build check test lint typecheck browser clean
+.PHONY: help setup serve build check test lint typecheck browser clean fuzz
 
 help:
 	@echo "make serve   set up, build and serve the site on http://$(HOST):$(PORT) (rebuilds on edits)"
@@ -49,6 +49,10 @@ browser:
 test: $(STAMP) browser lint
 	$(BIN)/atlas check
 	$(BIN)/python -m pytest
+
+# The property tests at full strength: 10,000 examples each (make test runs a few hundred).
+fuzz: $(STAMP)
+	ATLAS_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_fuzz.py -q
 
 clean:
 	rm -rf build site .pytest_cache .mypy_cache .ruff_cache

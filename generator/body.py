@@ -6,6 +6,7 @@ markdown-it-py is a real CommonMark parser; it finds links however they are writ
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -61,6 +62,7 @@ def _parser() -> MarkdownIt:
 
 
 _MD = _parser()
+_LINKISH_RE = re.compile(r"\]\(\s*([^)\s]*[\t ][^)]*)\)")
 
 
 def parse_body(body: str) -> ParsedBody:
@@ -74,6 +76,12 @@ def parse_body(body: str) -> ParsedBody:
         text = lines[line] if 0 <= line < len(lines) else ""
         found = text.find(needle)
         return found + 1 if found >= 0 else 1
+
+    # Destinations CommonMark refuses as links (a tab inside 'java\tscript:') may still
+    # be links to another Markdown parser, so they are judged too.
+    for number, text in enumerate(lines):
+        for match in _LINKISH_RE.finditer(text):
+            links.append(BodyLink("link", match.group(1), number, match.start(1) + 1))
 
     tokens = _MD.parse(body)
     for index, token in enumerate(tokens):

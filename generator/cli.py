@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import build_knowledge_base
 from .problems import summary_line, to_json
+from .reference_docs import generated_files
 from .schema import ID_RE, Kind, json_schema
 from .site import DOCS_DIR, ContentError, build_site, generate
 from .templates import new_entry_text
@@ -40,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     schema = commands.add_parser("schema", help="print the JSON Schema of an entry kind")
     schema.add_argument("kind", choices=[k.value for k in Kind])
 
+    docs = commands.add_parser(
+        "docs", help="rewrite the files derived from the schema (schemas/, CONTRIBUTING.md)"
+    )
+    docs.add_argument("--check", action="store_true", help="only report drift; exit 1 if any")
+
     new = commands.add_parser("new", help="start a new entry from the template")
     new.add_argument("kind", choices=[k.value for k in Kind])
     new.add_argument("id")
@@ -54,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         "generate": _generate,
         "build": _build,
         "schema": _schema,
+        "docs": _docs,
         "new": _new,
     }[args.command]
     return handler(root, args)
@@ -111,6 +118,22 @@ def _build(root: Path, args: argparse.Namespace) -> int:
 def _schema(root: Path, args: argparse.Namespace) -> int:
     print(json.dumps(json_schema(Kind(args.kind)), ensure_ascii=False, indent=2))
     return 0
+
+
+def _docs(root: Path, args: argparse.Namespace) -> int:
+    stale = []
+    for rel, text in generated_files(root).items():
+        target = root / rel
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            continue
+        stale.append(rel)
+        if not args.check:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    verb = "out of date" if args.check else "rewritten"
+    for rel in stale:
+        print(f"atlas docs: {rel} {verb}")
+    return 1 if stale and args.check else 0
 
 
 def _new(root: Path, args: argparse.Namespace) -> int:

@@ -158,6 +158,10 @@ class Offence(EntryBase):
 
     kind: ClassVar[Kind] = Kind.offence
 
+    sources: tuple[SourceCitation, ...] = Field(
+        min_length=1, description="The sources of this fact sheet, each with a pinpoint."
+    )
+
     title_zh: PlainText = Field(
         max_length=120, description="The Chinese charge name (罪名), e.g. 帮助信息网络犯罪活动罪."
     )
