@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup serve build check test lint typecheck browser clean fuzz
+.PHONY: help setup serve build check test lint typecheck browser clean fuzz linkcheck linkcheck-external
 
 help:
 	@echo "make serve   set up, build and serve the site on http://$(HOST):$(PORT) (rebuilds on edits)"
@@ -49,6 +49,17 @@ browser:
 test: $(STAMP) browser lint
 	$(BIN)/atlas check
 	$(BIN)/python -m pytest
+
+LYCHEE_OFFLINE := --offline --include-fragments --index-files index.html --root-dir "$(CURDIR)/site" --no-progress
+
+# Every internal link and anchor of the built site resolves (no network needed).
+linkcheck: build
+	$(BIN)/lychee $(LYCHEE_OFFLINE) 'site/**/*.html'
+
+# Opt-in: also fetch every external URL. Exemptions, each with its reason: .lycheeignore
+linkcheck-external: build
+	$(BIN)/lychee --include-fragments --index-files index.html --root-dir "$(CURDIR)/site" \
+	  --no-progress --max-concurrency 4 --timeout 20 'site/**/*.html'
 
 # The property tests at full strength: 10,000 examples each (make test runs a few hundred).
 fuzz: $(STAMP)

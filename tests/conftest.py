@@ -105,3 +105,16 @@ def browser() -> Iterator[object]:
         )
         yield instance
         instance.close()
+
+
+LYCHEE = ["--offline", "--include-fragments", "--index-files", "index.html", "--no-progress"]
+
+
+def lychee(site: Path) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).parent / "lychee"
+    return subprocess.run(
+        [str(exe), *LYCHEE, "--root-dir", str(site), f"{site}/**/*.html"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, REPO, MakeKb, atlas, site_project
+from conftest import DATA, REPO, MakeKb, atlas, lychee, site_project
 
 ENTRY_HEAD = """\
 ---
@@ -181,3 +181,8 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_shipped_site_runs_only_the_theme_scripts(shipped_site: Path) -> None:
     assert_nothing_executable(shipped_site)
+
+
+def test_shipped_site_links_and_anchors_resolve(shipped_site: Path) -> None:
+    result = lychee(shipped_site)
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, atlas, site_project
+from conftest import DATA, atlas, lychee, site_project
 
 pytestmark = pytest.mark.site
 
@@ -90,3 +90,20 @@ def test_mkdocs_failure_keeps_the_previous_site(tmp_path: Path) -> None:
     assert marker.read_text(encoding="utf-8") == text
     assert not list((project).glob(".site-*"))
     shutil.rmtree(project / "site")
+
+
+def test_offline_link_check_passes_on_the_site_and_fails_on_a_planted_anchor(
+    built_site: Path, tmp_path: Path
+) -> None:
+    assert lychee(built_site).returncode == 0
+    copy = tmp_path / "site"
+    shutil.copytree(built_site, copy)
+    page = copy / "offences/art-287-1/index.html"
+    html = page.read_text(encoding="utf-8")
+    page.write_text(
+        html.replace("</article>", '<a href="../art-287-2/#no-such-anchor">x</a></article>'),
+        encoding="utf-8",
+    )
+    result = lychee(copy)
+    assert result.returncode != 0
+    assert "no-such-anchor" in result.stdout + result.stderr
