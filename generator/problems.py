@@ -1,7 +1,7 @@
 """Problems found in content, and the rules they break.
 
 Every rule has a stable code. The table below is the only place a rule is described:
-the checker's messages, the contributor guide's rule list (`atlas rules`) and the tests
+the checker's messages, the contributor guide's rule list (written by `atlas docs`) and the tests
 all read it.
 """
 

@@ -54,6 +54,47 @@ def zh(text: str) -> str:
     return f'*{md(text)}*{{ lang="zh" }}'
 
 
+_ZH_DIGITS = "零一二三四五六七八九"
+
+
+def zh_number(n: int) -> str:
+    """1-999 in Chinese numerals as statutes write them: 287 -> 二百八十七, 10 -> 十."""
+    hundreds, rest = divmod(n, 100)
+    tens, units = divmod(rest, 10)
+    out = f"{_ZH_DIGITS[hundreds]}百" if hundreds else ""
+    if tens:
+        out += ("" if tens == 1 and not hundreds else _ZH_DIGITS[tens]) + "十"
+    elif hundreds and units:
+        out += "零"
+    return out + (_ZH_DIGITS[units] if units else "")
+
+
+def article_forms(offence: Offence) -> list[str]:
+    """Every common way of writing the article, so that search finds it however typed."""
+    number, _, sub = offence.article.partition("-")
+    forms = [f"Art. {offence.article}", f"Article {offence.article}"]
+    chinese = f"第{zh_number(int(number))}条"
+    if sub:
+        suffix = f"之{_ZH_DIGITS[int(sub)]}"
+        forms += [f"{number}{suffix}", f"{chinese}{suffix}", f"Article {number}({sub})"]
+    else:
+        forms.append(chinese)
+    if offence.paragraph:
+        forms.append(f"{chinese}第{zh_number(offence.paragraph)}款")
+    return forms
+
+
+def search_terms(entry: Entry) -> list[str] | None:
+    """Names a reader may type, indexed above body text (Material's search 'tags' field)."""
+    meta = entry.meta
+    terms = [*meta.aliases]
+    if meta.title_zh:
+        terms.append(meta.title_zh)
+    if isinstance(meta, Offence):
+        terms = article_forms(meta) + terms
+    return list(dict.fromkeys(terms)) or None
+
+
 def article_label(offence: Offence) -> str:
     label = f"Art. {offence.article}"
     return f"{label} ¶{offence.paragraph}" if offence.paragraph else label
@@ -136,6 +177,7 @@ def render_entry(kb: KnowledgeBase, entry: Entry, path: PurePosixPath) -> str:
                 "entry_id": entry.id,
                 "summary": meta.summary,
                 "title_zh": meta.title_zh,
+                "tags": search_terms(entry),
                 "search": {"boost": SEARCH_BOOST[entry.kind]},
             }
         ),

@@ -1,7 +1,7 @@
 """The one declaration of every entry's front matter.
 
 Validation, the JSON Schema for editors (`atlas schema`) and the contributor field
-reference (`atlas fields`) are all derived from these models, so they cannot drift.
+reference in CONTRIBUTING.md (`atlas docs`) are all derived from these models, so they cannot drift.
 Each field's `description` is written for a legal researcher, not a programmer.
 """
 
@@ -346,7 +346,7 @@ class Reference(EntryBase):
     issue: PlainText | None = None
     pages: PlainText | None = None
     publisher: PlainText | None = None
-    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = Field(
+    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/[^\s<>\"']+$")] | None = Field(
         default=None, description="DOI without the https://doi.org/ prefix."
     )
     url: Url | None = None

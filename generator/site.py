@@ -28,7 +28,7 @@ class ContentError(Exception):
 
 
 def guard_output(root: Path, out: Path) -> None:
-    """Refuse any output folder inside content/: only `atlas new` and `atlas mv` write there."""
+    """Refuse any output folder inside content/: only `atlas new` writes there."""
     content = (root / "content").resolve()
     target = out.resolve()
     if target == content or content in target.parents:
