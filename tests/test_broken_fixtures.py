@@ -19,6 +19,7 @@ EXPECTED = [
     ("content/offences/art-1.md", 21, "broken-anchor"),
     ("content/offences/art-1.md", 22, "broken-link"),
     ("content/offences/art-2.md", 1, "missing-field"),
+    ("content/offences/art-2.md", 1, "missing-field"),
     ("content/offences/art-2.md", 2, "unknown-field"),
     ("content/offences/art-2.md", 4, "invalid-value"),
     ("content/offences/art-2.md", 5, "invalid-value"),
@@ -60,7 +61,7 @@ def test_text_report_lists_every_problem_in_order() -> None:
         assert severity in ("error", "warning")
         found.append((path, int(lineno), code))
     assert found == EXPECTED
-    assert lines[-1] == "atlas check: 33 error(s), 2 warning(s) in 14 file(s)"
+    assert lines[-1] == "atlas check: 34 error(s), 2 warning(s) in 14 file(s)"
 
 
 def test_every_problem_carries_a_hint_or_a_self_explaining_message() -> None:
