@@ -5,6 +5,7 @@ twice.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import posixpath
 from collections import defaultdict
@@ -18,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 from .body import parse_body
 from .load import KeyPath, SourceFile
 from .problems import Problem, at
-from .schema import LINK_FIELDS, Kind, Tag
+from .schema import LINK_FIELDS, Kind, Offence, Reference, Tag
 from .validate import Entry, Page, Validated
 
 
@@ -30,6 +31,8 @@ class Relation:
     field: str
     target: str
     at: str | None = None  # pinpoint, where the field carries one
+    # Where the id is written. (`dataclasses.field`: the name `field` is taken above.)
+    pos: tuple[int, int] = dataclasses.field(default=(1, 1), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +76,9 @@ def link(validated: Validated) -> KnowledgeBase:
                 continue
             if source.id not in entries or target not in entries:
                 continue  # a file that failed validation: its problems are reported there
-            relation = Relation(source.id, name.split(".")[0], target, _pinpoint(source, key_path))
+            relation = Relation(
+                source.id, name.split(".")[0], target, _pinpoint(source, key_path), pos
+            )
             outbound[source.id].append(relation)
             inbound[target].append(relation)
 
@@ -107,6 +112,9 @@ def link(validated: Validated) -> KnowledgeBase:
                 )
             )
 
+    for entry in entries.values():
+        problems.extend(_stale_reviews(entry, entries, outbound.get(entry.id, [])))
+
     return KnowledgeBase(
         MappingProxyType(entries),
         validated.pages,
@@ -115,6 +123,46 @@ def link(validated: Validated) -> KnowledgeBase:
         MappingProxyType({k: tuple(sorted(v)) for k, v in inbound.items()}),
         tuple(sorted(set(problems))),
     )
+
+
+def _stale_reviews(
+    entry: Entry, entries: Mapping[str, Entry], relations: list[Relation]
+) -> Iterator[Problem]:
+    """An entry reviewed before something it relies on changed: an amendment or
+    interpretation came into force, or an instrument was replaced."""
+    reviewed = entry.meta.reviewed
+    if isinstance(entry.meta, Offence):
+        for i, enactment in enumerate(entry.meta.amended_by):
+            if enactment.in_force > reviewed:
+                yield at(
+                    entry.path,
+                    entry.source.front.value_pos(("amended_by", i, "in_force")),
+                    "stale-review",
+                    f"reviewed {reviewed} but amended with effect from {enactment.in_force}",
+                    "check the entry against the amended text, then update 'reviewed'",
+                )
+    warned: set[str] = set()
+    for rel in relations:
+        target = entries[rel.target].meta
+        if rel.target in warned or not isinstance(target, Reference):
+            continue
+        changes = [(target.in_force, "came into force")]
+        successor = target.superseded_by
+        if successor is not None and successor in entries:
+            replacement = entries[successor].meta
+            if isinstance(replacement, Reference):
+                changes.append((replacement.in_force, "was replaced"))
+        for when, what in changes:
+            if when is not None and when > reviewed:
+                warned.add(rel.target)
+                yield at(
+                    entry.path,
+                    rel.pos,
+                    "stale-review",
+                    f"reviewed {reviewed}, but '{rel.target}' {what} on {when}",
+                    "check the entry against it, then update 'reviewed'",
+                )
+                break
 
 
 def _duplicate_ids(validated: Validated) -> Iterator[Problem]:

@@ -203,6 +203,13 @@ RULES: dict[str, Rule] = {
             "[x](art-287-2.md#elements)",
         ),
         _rule(
+            "stale-review",
+            W,
+            "An entry was last reviewed before something it relies on changed.",
+            "reviewed: 2025-01-01, citing a law in force from 2026-01-01",
+            "re-check the entry, then set reviewed: to today's date",
+        ),
+        _rule(
             "orphan",
             W,
             "An entry that nothing links to and that links to nothing is hard to find.",
