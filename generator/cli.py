@@ -14,6 +14,7 @@ from pathlib import Path
 from . import build_knowledge_base
 from .problems import summary_line, to_json
 from .reference_docs import generated_files
+from .rename import RenameError, apply_rename, plan_rename
 from .schema import ID_RE, Kind, json_schema
 from .site import DOCS_DIR, ContentError, build_site, generate
 from .templates import new_entry_text
@@ -46,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     docs.add_argument("--check", action="store_true", help="only report drift; exit 1 if any")
 
+    move = commands.add_parser("mv", help="rename an entry, rewrite references, keep its old URL")
+    move.add_argument("old")
+    move.add_argument("new")
+
     new = commands.add_parser("new", help="start a new entry from the template")
     new.add_argument("kind", choices=[k.value for k in Kind])
     new.add_argument("id")
@@ -62,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         "schema": _schema,
         "docs": _docs,
         "new": _new,
+        "mv": _mv,
     }[args.command]
     return handler(root, args)
 
@@ -134,6 +140,21 @@ def _docs(root: Path, args: argparse.Namespace) -> int:
     for rel in stale:
         print(f"atlas docs: {rel} {verb}")
     return 1 if stale and args.check else 0
+
+
+def _mv(root: Path, args: argparse.Namespace) -> int:
+    try:
+        plan = plan_rename(root, args.old, args.new)
+        apply_rename(plan)
+    except RenameError as error:
+        print(f"atlas mv: {error}; nothing was changed", file=sys.stderr)
+        return 1
+    changed = len(plan.texts) - 1  # the redirects file is counted apart
+    print(
+        f"atlas mv: {args.old} -> {args.new}; {changed} file(s) written, redirect recorded "
+        "in content/redirects.yml"
+    )
+    return 0
 
 
 def _new(root: Path, args: argparse.Namespace) -> int:

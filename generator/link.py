@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 from .body import parse_body
 from .load import KeyPath, SourceFile
 from .problems import Problem, at
-from .schema import LINK_FIELDS, Kind, Offence, Reference, Tag
+from .schema import ID_RE, LINK_FIELDS, Kind, Offence, Reference, Tag
 from .validate import Entry, Page, Validated
 
 
@@ -43,6 +43,7 @@ class KnowledgeBase:
     outbound: Mapping[str, tuple[Relation, ...]]
     inbound: Mapping[str, tuple[Relation, ...]]
     problems: tuple[Problem, ...] = field(default=())
+    redirects: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def of_kind(self, kind: Kind) -> tuple[Entry, ...]:
         return tuple(e for e in self.entries.values() if e.kind is kind)
@@ -67,7 +68,7 @@ def link(validated: Validated) -> KnowledgeBase:
     # References are checked in every entry that loaded, valid or not, so that one run
     # reports a bad id even in a file whose other fields are still wrong.
     for source in validated.loaded.entries:
-        for name, value, key_path in _references(source):
+        for name, value, key_path in references_in(source):
             target = str(value)
             pos = source.front.value_pos(key_path)
             problem = _check_target(source, name, target, pos, validated)
@@ -114,6 +115,7 @@ def link(validated: Validated) -> KnowledgeBase:
 
     for entry in entries.values():
         problems.extend(_stale_reviews(entry, entries, outbound.get(entry.id, [])))
+    redirects = _redirects(validated, entries, problems)
 
     return KnowledgeBase(
         MappingProxyType(entries),
@@ -122,7 +124,63 @@ def link(validated: Validated) -> KnowledgeBase:
         MappingProxyType({k: tuple(sorted(v)) for k, v in outbound.items()}),
         MappingProxyType({k: tuple(sorted(v)) for k, v in inbound.items()}),
         tuple(sorted(set(problems))),
+        MappingProxyType(redirects),
     )
+
+
+def _redirects(
+    validated: Validated, entries: Mapping[str, Entry], problems: list[Problem]
+) -> dict[str, str]:
+    """content/redirects.yml (old id: new id) checked, and every id that git shows was
+    published and has gone must have one: its URL may be cited or bookmarked."""
+    located = validated.loaded.redirects
+    path = PurePosixPath("content/redirects.yml")
+    redirects: dict[str, str] = {}
+    for old, new in located.data.items():
+        pos = located.key_pos((old,))
+        if not isinstance(new, str) or not ID_RE.match(old) or not ID_RE.match(new):
+            problems.append(
+                at(
+                    path,
+                    pos,
+                    "invalid-value",
+                    f"redirect '{old}' must map an old id to a new id",
+                    "write: old-id: new-id",
+                )
+            )
+        elif old in validated.claimed:
+            problems.append(
+                at(
+                    path,
+                    pos,
+                    "duplicate-id",
+                    f"'{old}' is redirected but is still an entry",
+                    "remove the redirect or the entry",
+                )
+            )
+        elif new not in entries:
+            problems.append(
+                at(
+                    path,
+                    located.value_pos((old,)),
+                    "unknown-id",
+                    f"redirect '{old}' points at '{new}', which no entry has",
+                )
+            )
+        else:
+            redirects[old] = new
+    for gone in validated.loaded.unpublished:
+        if gone.stem not in redirects and gone.stem not in validated.claimed:
+            problems.append(
+                at(
+                    path,
+                    (1, 1),
+                    "missing-redirect",
+                    f"'{gone.stem}' was published ({gone}) and has no redirect",
+                    f"add '{gone.stem}: <new-id>' to content/redirects.yml, or use atlas mv",
+                )
+            )
+    return redirects
 
 
 def _stale_reviews(
@@ -181,7 +239,7 @@ def _duplicate_ids(validated: Validated) -> Iterator[Problem]:
             first[folded] = source.path
 
 
-def _references(source: SourceFile) -> Iterator[tuple[str, Any, KeyPath]]:
+def references_in(source: SourceFile) -> Iterator[tuple[str, Any, KeyPath]]:
     """Every id named in a link field: (field spec, id, key path of the value)."""
     data = source.front.data
     assert source.kind is not None
@@ -269,7 +327,7 @@ def _anchors(validated: Validated) -> dict[str, frozenset[str]]:
     return found
 
 
-def _resolve(path: PurePosixPath, url: str) -> tuple[str, str] | None:
+def resolve_link(path: PurePosixPath, url: str) -> tuple[str, str] | None:
     """(target file, anchor) of a relative link, or None for external links."""
     parts = urlsplit(url)
     if parts.scheme or parts.netloc:
@@ -284,7 +342,7 @@ def _body_targets(
     path: PurePosixPath, links: tuple[Any, ...], anchors: Mapping[str, frozenset[str]]
 ) -> Iterator[str]:
     for link_ in links:
-        resolved = _resolve(path, link_.url)
+        resolved = resolve_link(path, link_.url)
         if resolved and resolved[0] in anchors:
             yield PurePosixPath(resolved[0]).stem
 
@@ -305,7 +363,7 @@ def _check_body_links(
                 "link to the Markdown file relatively, e.g. ../offences/art-287-2.md",
             )
             continue
-        resolved = _resolve(path, link_.url)
+        resolved = resolve_link(path, link_.url)
         if resolved is None:
             continue
         target, anchor = resolved

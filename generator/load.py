@@ -8,6 +8,7 @@ at a line. Whatever the bytes are, the result is data plus problems, never an ex
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -21,6 +22,8 @@ from .problems import Problem, at
 from .schema import FOLDERS, ID_RE, Kind
 
 MAX_FILE_BYTES = 1_000_000
+TAGS_PATH = PurePosixPath("content/tags.yml")
+REDIRECTS_PATH = PurePosixPath("content/redirects.yml")
 PAGE_NAMES = ("index", "about")
 
 KeyPath = tuple[str | int, ...]
@@ -86,6 +89,9 @@ class Loaded:
     tags: Located
     tags_path: PurePosixPath
     problems: tuple[Problem, ...] = field(default=())
+    redirects: Located = field(default_factory=lambda: EMPTY)
+    # Entry files that git history shows were deleted: their ids were published once.
+    unpublished: tuple[PurePosixPath, ...] = ()
 
     @property
     def entries(self) -> tuple[SourceFile, ...]:
@@ -142,10 +148,41 @@ def load(root: Path) -> Loaded:
         if source is not None:
             files.append(source)
 
-    tags_path = PurePosixPath("content/tags.yml")
-    tags, found = read_yaml_file(root / tags_path, tags_path)
+    tags, found = read_yaml_file(root / TAGS_PATH, TAGS_PATH)
     problems.extend(found)
-    return Loaded(tuple(files), tags, tags_path, tuple(problems))
+    redirects, found = read_yaml_file(root / REDIRECTS_PATH, REDIRECTS_PATH)
+    problems.extend(found)
+    return Loaded(tuple(files), tags, TAGS_PATH, tuple(problems), redirects, deleted_entries(root))
+
+
+def deleted_entries(root: Path) -> tuple[PurePosixPath, ...]:
+    """Entry files deleted in the git history of HEAD or in the working tree.
+    Outside a git checkout there is no history, and nothing is reported."""
+    folders = [f"content/{name}" for name in FOLDERS]
+    commands = [
+        [
+            "git",
+            "log",
+            "--no-renames",
+            "--diff-filter=D",
+            "--name-only",
+            "--format=",
+            "HEAD",
+            "--",
+            *folders,
+        ],
+        ["git", "diff", "--no-renames", "--diff-filter=D", "--name-only", "HEAD", "--", *folders],
+    ]
+    found: set[str] = set()
+    for command in commands:
+        try:
+            result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired):
+            return ()
+        if result.returncode != 0:
+            return ()
+        found.update(line for line in result.stdout.splitlines() if line.endswith(".md"))
+    return tuple(sorted(PurePosixPath(p) for p in found if not (root / p).exists()))
 
 
 def _markdown_files(content: Path) -> Iterator[Path]:

@@ -203,6 +203,13 @@ RULES: dict[str, Rule] = {
             "[x](art-287-2.md#elements)",
         ),
         _rule(
+            "missing-redirect",
+            E,
+            "An id that was published may not disappear: its old URL must redirect.",
+            "deleting offences/art-1.md",
+            "atlas mv art-1 art-1-new (or add art-1: new-id to content/redirects.yml)",
+        ),
+        _rule(
             "stale-review",
             W,
             "An entry was last reviewed before something it relies on changed.",

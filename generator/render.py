@@ -151,6 +151,9 @@ def render(kb: KnowledgeBase) -> Mapping[PurePosixPath, str]:
     for tag in kb.tags:
         path = PurePosixPath(f"tags/{tag}.md")
         out[path] = render_tag(kb, tag, path)
+    for old, new in kb.redirects.items():
+        target = kb.entries[new]
+        out[PurePosixPath(f"{target.kind.value}s/{old}/index.html")] = redirect_page(new)
     for page in kb.pages:
         path = PurePosixPath(page.source.path.name)
         out[path] = _front({"summary": None}) + page.source.body.lstrip("\n")
@@ -481,6 +484,17 @@ def render_tag(kb: KnowledgeBase, tag_id: str, path: PurePosixPath) -> str:
     return "\n".join(parts)
 
 
+def redirect_page(new_id: str) -> str:
+    """A static page left at a renamed entry's old URL (ids are [a-z0-9-], safe in HTML)."""
+    url = f"../{new_id}/"
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">\n'
+        f'<title>Moved to {new_id}</title>\n<link rel="canonical" href="{url}">\n'
+        f'<meta http-equiv="refresh" content="0; url={url}">\n'
+        f'</head><body><p>This entry moved to <a href="{url}">{new_id}</a>.</p></body></html>\n'
+    )
+
+
 # --- writing ------------------------------------------------------------------------
 
 
@@ -498,7 +512,7 @@ def write_tree(tree: Mapping[PurePosixPath, str], out_dir: Path) -> int:
         target.write_text(text, encoding="utf-8")
         changed += 1
     wanted = {out_dir / rel for rel in tree}
-    for existing in sorted(out_dir.rglob("*.md")):
+    for existing in sorted(p for p in out_dir.rglob("*") if p.is_file()):
         if existing not in wanted:
             existing.unlink()
             changed += 1

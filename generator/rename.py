@@ -1,0 +1,124 @@
+"""`atlas mv OLD NEW`: rename an entry, rewrite every reference to it, record a redirect.
+
+Every new file text is computed first; then all files are written, or, if anything
+fails, every file is put back as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .body import parse_body
+from .link import references_in, resolve_link
+from .load import REDIRECTS_PATH, SourceFile, load, read_text
+from .schema import ID_RE
+
+
+class RenameError(Exception):
+    """The rename cannot be done; nothing was changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class RenamePlan:
+    texts: dict[Path, str]  # files to (re)write, with their new text
+    move: tuple[Path, Path]  # the entry file: from, to
+
+
+def plan_rename(root: Path, old: str, new: str) -> RenamePlan:
+    if not ID_RE.match(new):
+        raise RenameError(f"'{new}' is not a valid id: lower-case letters and digits joined by '-'")
+    loaded = load(root)
+    by_id = {s.id: s for s in loaded.entries}
+    if old not in by_id:
+        raise RenameError(f"no entry has the id '{old}'")
+    if new.casefold() in {i.casefold() for i in by_id} or new in loaded.redirects.data:
+        raise RenameError(f"the id '{new}' is already taken")
+    if loaded.problems and any(p.path in (str(REDIRECTS_PATH),) for p in loaded.problems):
+        raise RenameError("content/redirects.yml has problems; run atlas check first")
+    source = by_id[old]
+    old_path = PurePosixPath(str(source.path))
+    new_path = old_path.with_name(f"{new}.md")
+
+    texts: dict[Path, str] = {}
+    for file in loaded.files:
+        text = _rewritten(root, file, old, new, str(old_path), new_path.name)
+        if text is not None:
+            texts[root / file.path] = text
+    moved_from = root / old_path
+    if moved_from not in texts:
+        text, problems = read_text(moved_from, old_path)
+        if text is None:
+            raise RenameError(problems[0].text())
+        texts[moved_from] = text
+    texts[root / new_path] = texts.pop(moved_from)
+    texts[root / REDIRECTS_PATH] = _redirects_text(root, loaded.redirects.data, old, new)
+    return RenamePlan(texts, (moved_from, root / new_path))
+
+
+def _rewritten(
+    root: Path, file: SourceFile, old: str, new: str, old_path: str, new_name: str
+) -> str | None:
+    text, _ = read_text(root / file.path, file.path)
+    if text is None:
+        return None
+    lines = text.split("\n")
+    edits: list[tuple[int, int, str, str]] = []  # line index, column index, old, new
+    if file.kind is not None:
+        for _spec, value, key_path in references_in(file):
+            if value == old:
+                line, col = file.front.value_pos(key_path)
+                offset = 1 if lines[line - 1][col - 1 : col] in ("'", '"') else 0
+                edits.append((line - 1, col - 1 + offset, old, new))
+    for link in parse_body(file.body).links:
+        resolved = resolve_link(file.path, link.url)
+        if resolved and resolved[0] == old_path:
+            line = file.body_line + link.line - 1
+            edits.append((line, link.col - 1, link.url, link.url.replace(f"{old}.md", new_name, 1)))
+    if not edits:
+        return None
+    # Right to left within a line, so earlier columns stay valid.
+    for line, col, before, after in sorted(edits, reverse=True):
+        current = lines[line]
+        if current[col : col + len(before)] != before:
+            raise RenameError(f"{file.path}:{line + 1}: could not find '{before}' to rewrite")
+        lines[line] = current[:col] + after + current[col + len(before) :]
+    return "\n".join(lines)
+
+
+def _redirects_text(root: Path, current: object, old: str, new: str) -> str:
+    path = root / REDIRECTS_PATH
+    head = "# Old id: new id. Written by `atlas mv`; keeps published URLs working.\n"
+    text = path.read_text(encoding="utf-8") if path.is_file() else head
+    if not text.endswith("\n"):
+        text += "\n"
+    # Earlier redirects to the old id now point straight at the new one: no chains.
+    lines = [
+        line.replace(f": {old}", f": {new}") if line.rstrip().endswith(f": {old}") else line
+        for line in text.split("\n")
+    ]
+    return "\n".join(lines).rstrip("\n") + f"\n{old}: {new}\n"
+
+
+def apply_rename(plan: RenamePlan) -> None:
+    """Write every file or none: originals are kept in memory and restored on failure."""
+    originals = {path: path.read_bytes() for path in plan.texts if path.exists()}
+    originals[plan.move[0]] = plan.move[0].read_bytes()
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, text in plan.texts.items():
+            temp = path.with_name(f".{path.name}.atlas-mv")
+            temp.write_text(text, encoding="utf-8")
+            staged.append((temp, path))
+        for temp, path in staged:
+            temp.replace(path)
+        plan.move[0].unlink()
+    except BaseException:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+        for path in plan.texts:
+            if path not in originals:
+                path.unlink(missing_ok=True)
+        for path, data in originals.items():
+            path.write_bytes(data)
+        raise
