@@ -186,3 +186,18 @@ def test_shipped_site_runs_only_the_theme_scripts(shipped_site: Path) -> None:
 def test_shipped_site_links_and_anchors_resolve(shipped_site: Path) -> None:
     result = lychee(shipped_site)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_check_and_build_never_write_under_content(tmp_path: Path) -> None:
+    project = site_project(DATA / "valid_kb" / "content", tmp_path / "p")
+
+    def tree() -> dict[str, tuple[int, bytes]]:
+        return {
+            str(p.relative_to(project)): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted((project / "content").rglob("*"))
+        }
+
+    before = tree()
+    assert atlas("--root", str(project), "check").returncode == 0
+    assert atlas("--root", str(project), "build").returncode == 0
+    assert tree() == before
