@@ -78,7 +78,7 @@ def test_github_annotations_point_at_the_same_lines() -> None:
     found = []
     for line in result.stdout.splitlines():
         match = re.match(
-            r"^::(error|warning) file=([^,]+),line=(\d+),col=(\d+),title=([a-z-]+)::.+", line
+            r"^::(error|warning) file=([^,]+),line=(\d+),col=(\d+),title=([a-z0-9-]+)::.+", line
         )
         assert match, line
         found.append((match.group(2), int(match.group(3)), match.group(5)))
