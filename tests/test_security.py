@@ -195,6 +195,7 @@ def test_check_and_build_never_write_under_content(tmp_path: Path) -> None:
         return {
             str(p.relative_to(project)): (p.stat().st_mtime_ns, p.read_bytes())
             for p in sorted((project / "content").rglob("*"))
+            if p.is_file()
         }
 
     before = tree()
