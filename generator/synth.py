@@ -12,8 +12,77 @@ from pathlib import Path
 
 OFFENCE_SHARE, PROPOSAL_SHARE = 0.10, 0.24
 
-_EN = ["The", "provision", "punishes", "conduct", "that", "reaches", "the", "level", "of", "serious", "circumstances", "under", "the", "interpretation,", "and", "courts", "weigh", "the", "number", "of", "acts,", "their", "duration", "and", "the", "harm", "caused.", "Scholars", "disagree", "whether", "technical", "assistance", "that", "is", "neutral", "in", "itself", "can", "amount", "to", "knowing", "help,", "and", "the", "papers", "propose", "clearer", "rules", "on", "knowledge", "and", "on", "liability", "of", "platforms."]
-_ZH = ["帮助信息网络犯罪活动罪", "侵犯公民个人信息罪", "情节严重", "明知", "网络服务提供者", "技术支持", "司法解释", "刑法修正案", "个人信息保护", "人工智能", "深度合成", "电信网络诈骗"]
+_EN = [
+    "The",
+    "provision",
+    "punishes",
+    "conduct",
+    "that",
+    "reaches",
+    "the",
+    "level",
+    "of",
+    "serious",
+    "circumstances",
+    "under",
+    "the",
+    "interpretation,",
+    "and",
+    "courts",
+    "weigh",
+    "the",
+    "number",
+    "of",
+    "acts,",
+    "their",
+    "duration",
+    "and",
+    "the",
+    "harm",
+    "caused.",
+    "Scholars",
+    "disagree",
+    "whether",
+    "technical",
+    "assistance",
+    "that",
+    "is",
+    "neutral",
+    "in",
+    "itself",
+    "can",
+    "amount",
+    "to",
+    "knowing",
+    "help,",
+    "and",
+    "the",
+    "papers",
+    "propose",
+    "clearer",
+    "rules",
+    "on",
+    "knowledge",
+    "and",
+    "on",
+    "liability",
+    "of",
+    "platforms.",
+]
+_ZH = [
+    "帮助信息网络犯罪活动罪",
+    "侵犯公民个人信息罪",
+    "情节严重",
+    "明知",
+    "网络服务提供者",
+    "技术支持",
+    "司法解释",
+    "刑法修正案",
+    "个人信息保护",
+    "人工智能",
+    "深度合成",
+    "电信网络诈骗",
+]
 _HEADINGS = ("Elements", "Penalties", "History", "Interpretations", "What the sources say", "Notes")
 
 
@@ -35,7 +104,8 @@ def _body(rng: random.Random, links: list[str]) -> str:
             parts.append(f"See [this related entry]({target}{anchor}).")
         if i == 1:
             parts.append(
-                "| Tier | Penalty |\n|---|---|\n| Serious | Up to 3 years |\n| Especially serious | 3 to 7 years |"
+                "| Tier | Penalty |\n|---|---|\n| Serious | Up to 3 years |\n"
+                "| Especially serious | 3 to 7 years |"
             )
         parts.append("")
     return "\n\n".join(parts)
@@ -100,8 +170,9 @@ def synthesise(n: int, out: Path, repo: Path) -> None:
             f"title: Synthetic paper {i + 1}\n"
             f"summary: A paper on assisting crime and personal information, number {i + 1}.\n"
             f"type: journal article\nauthors: [Author {i % 97}, 作者{i % 89}]\n"
-            f"year: {2000 + i % 25}\ncontainer: Journal {i % 31}\nlanguage: {'zh' if i % 2 else 'en'}\n"
-            f"cites: [{', '.join(cites)}]\ndiscusses: [{rng.choice(off_ids)}]\nreviewed: 2026-01-01\n"
+            f"year: {2000 + i % 25}\ncontainer: Journal {i % 31}\n"
+            f"language: {'zh' if i % 2 else 'en'}\ncites: [{', '.join(cites)}]\n"
+            f"discusses: [{rng.choice(off_ids)}]\nreviewed: 2026-01-01\n"
         )
         _write(content / "references" / f"{entry_id}.md", front, _body(rng, ref_link("")[:-1]))
 
