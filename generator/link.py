@@ -44,6 +44,7 @@ class KnowledgeBase:
     inbound: Mapping[str, tuple[Relation, ...]]
     problems: tuple[Problem, ...] = field(default=())
     redirects: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    last_changed: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def of_kind(self, kind: Kind) -> tuple[Entry, ...]:
         return tuple(e for e in self.entries.values() if e.kind is kind)
@@ -125,6 +126,7 @@ def link(validated: Validated) -> KnowledgeBase:
         MappingProxyType({k: tuple(sorted(v)) for k, v in inbound.items()}),
         tuple(sorted(set(problems))),
         MappingProxyType(redirects),
+        validated.loaded.last_changed,
     )
 
 

@@ -92,6 +92,8 @@ class Loaded:
     redirects: Located = field(default_factory=lambda: EMPTY)
     # Entry files that git history shows were deleted: their ids were published once.
     unpublished: tuple[PurePosixPath, ...] = ()
+    # When each file under content/ last changed in a commit (ISO 8601), from git.
+    last_changed: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def entries(self) -> tuple[SourceFile, ...]:
@@ -152,7 +154,39 @@ def load(root: Path) -> Loaded:
     problems.extend(found)
     redirects, found = read_yaml_file(root / REDIRECTS_PATH, REDIRECTS_PATH)
     problems.extend(found)
-    return Loaded(tuple(files), tags, TAGS_PATH, tuple(problems), redirects, deleted_entries(root))
+    return Loaded(
+        tuple(files),
+        tags,
+        TAGS_PATH,
+        tuple(problems),
+        redirects,
+        deleted_entries(root),
+        MappingProxyType(last_changes(root)),
+    )
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
+def last_changes(root: Path) -> dict[str, str]:
+    """The date of the newest commit touching each file under content/, in one git call
+    (one call per file would grow with the number of entries)."""
+    out = _git(root, "log", "--format=%x00%cI", "--name-only", "HEAD", "--", "content")
+    changes: dict[str, str] = {}
+    when = ""
+    for line in (out or "").splitlines():
+        if line.startswith("\x00"):
+            when = line[1:]
+        elif line and when:
+            changes.setdefault(line, when)  # newest first: keep the first seen
+    return changes
 
 
 def deleted_entries(root: Path) -> tuple[PurePosixPath, ...]:
@@ -175,13 +209,10 @@ def deleted_entries(root: Path) -> tuple[PurePosixPath, ...]:
     ]
     found: set[str] = set()
     for command in commands:
-        try:
-            result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=60)
-        except (OSError, subprocess.TimeoutExpired):
+        out = _git(root, *command[1:])
+        if out is None:
             return ()
-        if result.returncode != 0:
-            return ()
-        found.update(line for line in result.stdout.splitlines() if line.endswith(".md"))
+        found.update(line for line in out.splitlines() if line.endswith(".md"))
     return tuple(sorted(PurePosixPath(p) for p in found if not (root / p).exists()))
 
 
@@ -244,7 +275,8 @@ def read_source(
 ) -> tuple[SourceFile | None, list[Problem]]:
     """Load one Markdown file: its id, located front matter and body."""
     problems: list[Problem] = []
-    if kind is not None and not ID_RE.match(path.stem):
+    # 'index' would take the place of the generated list of its kind.
+    if kind is not None and (not ID_RE.match(path.stem) or path.stem == "index"):
         problems.append(
             at(
                 rel,

@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 import yaml
 
+from .citations import formatted
 from .link import KnowledgeBase
 from .schema import (
     CHAPTERS,
@@ -138,12 +139,12 @@ def short_title(entry: Entry) -> str:
     return entry.meta.title
 
 
-def render(kb: KnowledgeBase) -> Mapping[PurePosixPath, str]:
-    """The whole docs tree: entry pages, index pages, tag pages and hand-written pages."""
+def render(kb: KnowledgeBase, site_url: str = "") -> Mapping[PurePosixPath, str]:
+    """Entry pages, index pages, tag pages, redirects and the hand-written pages."""
     out: dict[PurePosixPath, str] = {}
     for entry in kb.entries.values():
         path = PurePosixPath(f"{entry.kind.value}s/{entry.id}.md")
-        out[path] = render_entry(kb, entry, path)
+        out[path] = render_entry(kb, entry, path, site_url)
     for kind in Kind:
         path = PurePosixPath(f"{kind.value}s/index.md")
         out[path] = render_index(kb, kind, path)
@@ -170,9 +171,15 @@ def _front(meta: Mapping[str, object]) -> str:
 # --- entry pages ------------------------------------------------------------------
 
 
-def render_entry(kb: KnowledgeBase, entry: Entry, path: PurePosixPath) -> str:
+def last_updated(kb: KnowledgeBase, entry: Entry) -> str:
+    """When the entry's file last changed in git; its review date where git cannot say."""
+    return kb.last_changed.get(str(entry.path), "")[:10] or entry.meta.reviewed.isoformat()
+
+
+def render_entry(kb: KnowledgeBase, entry: Entry, path: PurePosixPath, site_url: str = "") -> str:
     ctx = _Context(kb, path)
     meta = entry.meta
+    updated = last_updated(kb, entry)
     parts = [
         _front(
             {
@@ -182,6 +189,11 @@ def render_entry(kb: KnowledgeBase, entry: Entry, path: PurePosixPath) -> str:
                 "title_zh": meta.title_zh,
                 "tags": search_terms(entry),
                 "search": {"boost": SEARCH_BOOST[entry.kind]},
+                # Read by the theme override: edit link, dates, citation meta tags.
+                "source_path": str(entry.path),
+                "last_updated": updated,
+                "reviewed": meta.reviewed.isoformat(),
+                "citation_title": meta.title,
             }
         ),
         f"# {md(meta.title)}\n",
@@ -197,7 +209,25 @@ def render_entry(kb: KnowledgeBase, entry: Entry, path: PurePosixPath) -> str:
         if lines:
             parts.append(f"## {heading}\n\n" + "\n".join(lines) + "\n")
     parts.append(_sources_section(ctx, meta.sources))
+    if isinstance(meta, Reference):
+        parts.append(_cite_source_section(ctx, entry, meta, site_url))
     return "\n".join(p for p in parts if p)
+
+
+def _cite_source_section(ctx: _Context, entry: Entry, meta: Reference, site_url: str) -> str:
+    url = f"{site_url.rstrip('/')}/references/{entry.id}/"
+    gbt = formatted(entry.id, meta, url, "gb-t-7714-2015")
+    apa = formatted(entry.id, meta, url, "apa")
+    downloads = ", ".join(
+        f"[{label}]({_relative(ctx.here, PurePosixPath(f'cite/{entry.id}.{ext}'))})"
+        for label, ext in (("BibTeX", "bib"), ("RIS", "ris"), ("CSL-JSON", "json"))
+    )
+    return (
+        "## Cite this source\n\n"
+        f"GB/T 7714-2015\n:   {md(gbt)}\n\n"
+        f"APA\n:   {md(apa)}\n\n"
+        f"Download\n:   {downloads}\n"
+    )
 
 
 def _panel(ctx: _Context, entry: Entry) -> str:
@@ -255,6 +285,9 @@ def _panel(ctx: _Context, entry: Entry) -> str:
     if meta.tags:
         rows.append(("Tags", ", ".join(ctx.tag_link(t) for t in meta.tags)))
     rows.append(("Last reviewed", meta.reviewed.isoformat()))
+    rows.append(("Last updated", last_updated(ctx.kb, entry)))
+    map_link = _relative(ctx.here, PurePosixPath(f"map/{entry.id}.svg"))
+    rows.append(("Map", f"[Relationships of this entry]({map_link})"))
     # An admonition gives the panel a box of its own; the table inside must be indented.
     table = ["| | |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)]
     return '!!! atlas-panel "At a glance"\n\n' + "\n".join(f"    {row}" for row in table) + "\n"
@@ -309,6 +342,7 @@ def _computed_sections(ctx: _Context, entry: Entry) -> list[tuple[str, list[str]
         proposals = kb.inbound_from(entry.id, Kind.proposal, "offences")
         discussing = kb.inbound_from(entry.id, Kind.reference, "discusses")
         return [
+            ("Dated history", _dated_history(ctx, meta)),
             (
                 "Interpretations that apply",
                 [f"- {_reference_line(ctx, r)}" for r in meta.interpretations],
@@ -331,6 +365,30 @@ def _computed_sections(ctx: _Context, entry: Entry) -> list[tuple[str, list[str]
         ("Cites", [f"- {_reference_line(ctx, r)}" for r in meta.cites]),
         ("Cited by", [f"- {ctx.link(e.id)} ({e.kind.value})" for e in citing]),
     ]
+
+
+def _dated_history(ctx: _Context, meta: Offence) -> list[str]:
+    """Introduction, amendments and interpretations in the order they took effect."""
+    events: list[tuple[str, str]] = []
+    if meta.introduced_by:
+        events.append(
+            (
+                meta.introduced_by.in_force.isoformat(),
+                f"Introduced: {_enactment(ctx, meta.introduced_by)}",
+            )
+        )
+    for amendment in meta.amended_by:
+        events.append((amendment.in_force.isoformat(), f"Amended: {_enactment(ctx, amendment)}"))
+    for ref_id in meta.interpretations:
+        ref = ctx.kb.entries.get(ref_id)
+        if ref is not None and isinstance(ref.meta, Reference):
+            day = ref.meta.in_force or ref.meta.date
+            if day is not None:
+                events.append((day.isoformat(), f"Interpretation takes effect: {ctx.link(ref_id)}"))
+    if not events:
+        return []
+    rows = [f"| {day} | {text} |" for day, text in sorted(events)]
+    return ["| In force from | Event |", "|---|---|", *rows]
 
 
 def _related(kb: KnowledgeBase, entry: Entry, kind: Kind) -> list[str]:
@@ -395,10 +453,15 @@ def render_index(kb: KnowledgeBase, kind: Kind, path: PurePosixPath) -> str:
     head = _front(
         {
             "summary": f"All {len(entries)} {KIND_TITLES[kind].lower()} in Cyberlaw Atlas.",
+            "atlas_table": True,  # the theme adds sorting and filters to this page's table
             **_NOT_SEARCHED,
         }
     )
     head += f"# {KIND_TITLES[kind]}\n\n"
+    head += (
+        "See also the [timeline](../timeline/index.md) and the "
+        "[map of all entries](../map/index.svg).\n\n"
+    )
     if kind is Kind.offence:
         rows = [
             "| Article | Offence | Chinese name | Chapter | Maximum penalty | Status |",

@@ -14,9 +14,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+import yaml
+
 from . import build_knowledge_base
+from .docs_tree import docs_tree
 from .problems import Problem, Severity
-from .render import render, write_tree
+from .render import write_tree
 
 DOCS_DIR = Path("build/docs")
 
@@ -42,7 +45,22 @@ def generate(root: Path, out: Path) -> int:
     errors = [p for p in kb.problems if p.severity is Severity.error]
     if errors:
         raise ContentError(errors)
-    return write_tree(render(kb), out)
+    return write_tree(docs_tree(kb, site_url(root)), out)
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml for plain values, ignoring its !!python/ tags (meant for MkDocs)."""
+
+
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def site_url(root: Path) -> str:
+    config = root / "mkdocs.yml"
+    if not config.is_file():
+        return ""
+    data = yaml.load(config.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    return str(data.get("site_url") or "") if isinstance(data, dict) else ""
 
 
 def build_site(root: Path, site: Path, config: Path) -> None:

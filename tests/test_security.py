@@ -122,7 +122,13 @@ class _Scan(html.parser.HTMLParser):
                 compact = re.sub(r"[\t\n\r]", "", value).strip("".join(map(chr, range(33)))).lower()
                 if compact.startswith(("javascript:", "vbscript:", "data:")):
                     self.urls.append(f"{tag} {name}={value}")
-                if tag in ("script", "link", "img", "iframe") and re.match(r"^(https?:)?//", value):
+                # A canonical or alternate <link> names a URL; it loads nothing.
+                loads = tag != "link" or values.get("rel") not in ("canonical", "alternate")
+                if (
+                    tag in ("script", "link", "img", "iframe")
+                    and loads
+                    and re.match(r"^(https?:)?//", value)
+                ):
                     self.foreign.append(f"{tag} {name}={value}")
 
 
@@ -134,8 +140,8 @@ def scan_site(site: Path) -> _Scan:
 
 
 def _theme_script(src: str) -> bool:
-    # The theme's own bundles and the search worker, served from the site itself.
-    return src == "inline" or bool(re.match(r"^/?(\.\./)*assets/javascripts/", src))
+    # The theme's own bundles and the project's table script, served from the site itself.
+    return src == "inline" or bool(re.match(r"^/?(\.\./)*assets/(javascripts/|atlas\.js$)", src))
 
 
 def assert_nothing_executable(site: Path) -> None:

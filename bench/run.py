@@ -1,0 +1,250 @@
+"""`make bench`: measure check, generation and the full build on synthetic knowledge bases.
+
+Times are medians of several runs of fresh processes; targets are ratios measured in the
+same run, so they hold on any machine. Writes the table to docs/performance.md.
+
+    python bench/run.py [--sizes 1000 10000] [--runs 3] [--out docs/performance.md] [--browser]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BASELINE = """
+import sys, yaml
+from pathlib import Path
+for path in sorted(Path(sys.argv[1]).rglob("*.md")):
+    text = path.read_text(encoding="utf-8")
+    if text.startswith("---"):
+        yaml.load(text.split("\\n---", 2)[0][3:], Loader=yaml.CSafeLoader)
+"""
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+
+
+@dataclass
+class Size:
+    entries: int
+    results: dict[str, list[Run]] = field(default_factory=dict)
+    facts: dict[str, float] = field(default_factory=dict)
+
+    def median(self, name: str) -> float:
+        return statistics.median(r.seconds for r in self.results[name])
+
+    def peak(self, name: str) -> float:
+        return max(r.peak_mb for r in self.results[name])
+
+
+def timed(command: list[str], cwd: Path) -> Run:
+    """Wall time and peak resident memory of one fresh process."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bench: {' '.join(command)} failed:\n{stderr[-2000:]}")
+    return Run(elapsed, usage.ru_maxrss / 1024)
+
+
+def measure(entries: int, runs: int, work: Path) -> Size:
+    project = work / f"kb-{entries}"
+    shutil.rmtree(project, ignore_errors=True)
+    subprocess.run([PYTHON, "-m", "generator.cli", "synth", str(entries), str(project)],
+                   check=True, capture_output=True)
+    size = Size(entries)
+    atlas = [PYTHON, "-m", "generator.cli", "--root", str(project)]
+    plan = {
+        "baseline": [PYTHON, "-c", BASELINE, str(project / "content")],
+        "check": [*atlas, "check"],
+        "generate": [*atlas, "generate", "--out", str(work / f"docs-{entries}")],
+        "build": [*atlas, "build", "--site-dir", str(project / "site")],
+    }
+    for name, command in plan.items():
+        size.results[name] = [timed(command, project) for _ in range(runs)]
+        if name == "generate":
+            shutil.rmtree(work / f"docs-{entries}")  # each run writes the whole tree
+    site = project / "site"
+    index = (site / "search/search_index.json").read_bytes()
+    size.facts["site_mb"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6
+    size.facts["index_kb"] = len(index) / 1e3
+    size.facts["index_gz_kb"] = len(gzip.compress(index, 6)) / 1e3
+    return size
+
+
+def browser_search_ms(site: Path, query: str) -> float:
+    """Milliseconds from the last key press to the first result, in Debian's chromium."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                        args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+            box = page.locator("input[data-md-component='search-query']")
+            box.click()
+            page.keyboard.type("offence")  # wait until the index is loaded and ready
+            page.locator(".md-search-result__list > li").first.wait_for(timeout=60_000)
+            samples = []
+            for _ in range(5):
+                box.fill("")
+                page.keyboard.type(query[:-1])
+                page.wait_for_timeout(300)
+                start = time.perf_counter()
+                page.keyboard.type(query[-1])
+                page.locator(".md-search-result__meta").filter(has_text="matching").first.wait_for()
+                samples.append((time.perf_counter() - start) * 1000)
+            browser.close()
+            return statistics.median(samples)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def serve_rebuild_seconds(project: Path) -> float:
+    """Seconds from saving an edited entry to the served page showing it (mkdocs serve)."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [PYTHON, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    url = f"http://127.0.0.1:{port}/offences/art-1/"
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                return str(r.read().decode())
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.monotonic() + 600
+        while "Synthetic offence 1 " not in page() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(2)  # let the watcher settle after the first build
+        entry = project / "content/offences/art-1.md"
+        entry.write_text(entry.read_text(encoding="utf-8").replace(
+            "used to measure the build", "edited for the rebuild bench"), encoding="utf-8")
+        start = time.monotonic()
+        while "edited for the rebuild bench" not in page():
+            if time.monotonic() - start > 300:
+                return float("inf")
+            time.sleep(0.1)
+        return time.monotonic() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def report(sizes: list[Size], extra: dict[str, float], runs: int) -> tuple[str, bool]:
+    rows = ["| entries | read + parse (C YAML) | atlas check | peak MB (check) | generate | full build | "
+            "generator share | site MB | search index (raw / gzip) |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for s in sizes:
+        rows.append(
+            f"| {s.entries:,} | {s.median('baseline'):.2f} s | {s.median('check'):.2f} s | "
+            f"{s.peak('check'):.0f} | {s.median('generate'):.2f} s | {s.median('build'):.1f} s | "
+            f"{s.median('generate') / s.median('build'):.0%} | {s.facts['site_mb']:.0f} | "
+            f"{s.facts['index_kb']:,.0f} KB / {s.facts['index_gz_kb']:,.0f} KB |")
+    targets: list[tuple[str, str, bool]] = []
+    first, last = sizes[0], sizes[-1]
+    ratio = last.median("check") / last.median("baseline")
+    targets.append((f"check at {last.entries:,} ≤ 2.5 × read+parse", f"{ratio:.1f} ×", ratio <= 2.5))
+    targets.append((f"check peak memory at {last.entries:,} ≤ 500 MB", f"{last.peak('check'):.0f} MB",
+                    last.peak("check") <= 500))
+    if len(sizes) > 1:
+        for name in ("check", "generate", "build"):
+            growth = last.median(name) / first.median(name)
+            allowed = 1.2 * last.entries / first.entries
+            targets.append((f"{name}: {last.entries:,} / {first.entries:,} entries ≤ {allowed:.0f} ×",
+                            f"{growth:.1f} ×", growth <= allowed))
+    share = first.median("generate") / first.median("build")
+    targets.append((f"generator ≤ 15 % of the build at {first.entries:,}", f"{share:.0%}", share <= 0.15))
+    targets.append((f"search data ≤ 1 MB gzipped at {first.entries:,}", f"{first.facts['index_gz_kb']:,.0f} KB",
+                    first.facts["index_gz_kb"] <= 1000))
+    if "search_ms" in extra:
+        targets.append(("first results ≤ 300 ms after the last key", f"{extra['search_ms']:.0f} ms",
+                        extra["search_ms"] <= 300))
+    if "rebuild_s" in extra:
+        targets.append(("edited entry visible in `make serve` ≤ 5 s", f"{extra['rebuild_s']:.1f} s",
+                        extra["rebuild_s"] <= 5))
+    lines = ["| target | measured | met |", "|---|---|---|"]
+    lines += [f"| {t} | {m} | {'yes' if ok else '**no**'} |" for t, m, ok in targets]
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    text = (
+        "# Performance\n\n"
+        f"Measured by `make bench` on {machine}; each time is the median of {runs} fresh "
+        "processes. Synthetic knowledge bases come from `atlas synth N DIR` (10 % offences, "
+        "24 % proposals, 66 % references, bodies of about 600 words in English and Chinese, "
+        "cross-linked).\n\n" + "\n".join(rows) + "\n\n## Targets\n\n" + "\n".join(lines) + "\n\n"
+        "## Reproduce\n\n```sh\nmake bench            # 1,000 and 10,000 entries, browser and serve "
+        "timings\n.venv/bin/python bench/run.py --sizes 100 --runs 1   # a quick check\n```\n"
+    )
+    return text, all(ok for _, _, ok in targets)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--browser", action="store_true", help="also time search and serve")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
+    try:
+        sizes = []
+        for n in args.sizes:
+            print(f"bench: {n:,} entries ...", flush=True)
+            sizes.append(measure(n, args.runs, work))
+        extra: dict[str, float] = {}
+        if args.browser:
+            first = work / f"kb-{args.sizes[0]}"
+            extra["search_ms"] = browser_search_ms(first / "site", "synthetic offence")
+            subprocess.run([PYTHON, "-m", "generator.cli", "--root", str(first), "generate"], check=True,
+                           capture_output=True)
+            extra["rebuild_s"] = serve_rebuild_seconds(first)
+        text, all_met = report(sizes, extra, args.runs)
+        print(text)
+        if args.out:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(text, encoding="utf-8")
+        return 0 if all_met else 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

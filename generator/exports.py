@@ -1,0 +1,115 @@
+"""Machine-readable files published with the site: the whole knowledge base as JSON,
+the JSON Schemas, per-reference citation downloads and an Atom feed of changes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePosixPath
+from xml.sax.saxutils import escape, quoteattr
+
+from .citations import bibtex, csl_item, ris
+from .link import KnowledgeBase
+from .schema import Kind, Reference, json_schema
+from .validate import Entry
+
+DATA_DIR = PurePosixPath("data")
+CITE_DIR = PurePosixPath("cite")
+FEED_PATH = PurePosixPath("feed.xml")
+FEED_SIZE = 50
+
+
+def page_url(site_url: str, entry: Entry) -> str:
+    return f"{site_url.rstrip('/')}/{entry.kind.value}s/{entry.id}/"
+
+
+def cite_path(entry_id: str, extension: str) -> PurePosixPath:
+    return CITE_DIR / f"{entry_id}.{extension}"
+
+
+def last_updated(kb: KnowledgeBase, entry: Entry) -> str:
+    """When the entry's file last changed in git; its review date where git cannot say."""
+    return kb.last_changed.get(str(entry.path), "")[:10] or entry.meta.reviewed.isoformat()
+
+
+def knowledge_base_json(kb: KnowledgeBase, site_url: str) -> str:
+    entries = []
+    for entry in kb.entries.values():
+        entries.append(
+            {
+                "id": entry.id,
+                "kind": entry.kind.value,
+                "url": page_url(site_url, entry),
+                "source": str(entry.path),
+                "last_updated": last_updated(kb, entry),
+                "fields": entry.meta.model_dump(mode="json", exclude_defaults=True),
+                "relations": [
+                    {"field": r.field, "target": r.target, **({"at": r.at} if r.at else {})}
+                    for r in kb.outbound.get(entry.id, ())
+                ],
+                "cited_by": sorted({r.source for r in kb.inbound.get(entry.id, ())}),
+            }
+        )
+    document = {"generator": "Cyberlaw Atlas", "entries": entries, "redirects": dict(kb.redirects)}
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+def citation_files(kb: KnowledgeBase, site_url: str) -> dict[PurePosixPath, str]:
+    files: dict[PurePosixPath, str] = {}
+    for entry in kb.of_kind(Kind.reference):
+        meta = entry.meta
+        assert isinstance(meta, Reference)
+        url = page_url(site_url, entry)
+        files[cite_path(entry.id, "bib")] = bibtex(entry.id, meta, url)
+        files[cite_path(entry.id, "ris")] = ris(entry.id, meta, url)
+        files[cite_path(entry.id, "json")] = (
+            json.dumps([csl_item(entry.id, meta, url)], ensure_ascii=False, indent=1) + "\n"
+        )
+    return files
+
+
+def atom_feed(kb: KnowledgeBase, site_url: str) -> str:
+    """The most recently changed entries, newest first (dates from git history)."""
+    newest = sorted(kb.entries.values(), key=lambda e: (last_updated(kb, e), e.id), reverse=True)[
+        :FEED_SIZE
+    ]
+    updated = last_updated(kb, newest[0]) if newest else "1970-01-01"
+    items = []
+    for entry in newest:
+        url = page_url(site_url, entry)
+        when = last_updated(kb, entry)
+        items.append(
+            "  <entry>\n"
+            f"    <title>{escape(entry.meta.title)}</title>\n"
+            f"    <link href={quoteattr(url)}/>\n"
+            f"    <id>{escape(url)}</id>\n"
+            f"    <updated>{when}T00:00:00Z</updated>\n"
+            f"    <summary>{escape(entry.meta.summary)}</summary>\n"
+            f"    <category term={quoteattr(entry.kind.value)}/>\n"
+            "  </entry>\n"
+        )
+    base = site_url.rstrip("/") + "/"
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<feed xmlns="http://www.w3.org/2005/Atom">\n'
+        "  <title>Cyberlaw Atlas: recent changes</title>\n"
+        f"  <link href={quoteattr(base)}/>\n"
+        f'  <link rel="self" href={quoteattr(base + str(FEED_PATH))}/>\n'
+        f"  <id>{escape(base)}</id>\n"
+        f"  <updated>{updated}T00:00:00Z</updated>\n"
+        "  <author><name>Cyberlaw Atlas contributors</name></author>\n"
+        + "".join(items)
+        + "</feed>\n"
+    )
+
+
+def data_files(kb: KnowledgeBase, site_url: str) -> dict[PurePosixPath, str]:
+    files = {
+        DATA_DIR / "atlas.json": knowledge_base_json(kb, site_url),
+        FEED_PATH: atom_feed(kb, site_url),
+    }
+    for kind in Kind:
+        files[DATA_DIR / f"{kind.value}.schema.json"] = (
+            json.dumps(json_schema(kind), ensure_ascii=False, indent=2) + "\n"
+        )
+    files.update(citation_files(kb, site_url))
+    return files

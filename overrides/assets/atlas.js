@@ -1,0 +1,120 @@
+// Sorting and filtering for the index tables. The tables are plain HTML and read fine
+// without this script; it only adds controls. Project code: no library, no CDN.
+(function () {
+  "use strict";
+
+  function text(cell) {
+    return (cell.textContent || "").trim();
+  }
+
+  function compare(a, b) {
+    // Article numbers and years sort as numbers ("Art. 253-1" before "Art. 287-2").
+    var na = a.match(/\d+(?:\.\d+)?/g), nb = b.match(/\d+(?:\.\d+)?/g);
+    if (na && nb && a.replace(/[\d.\s-]+/g, "") === b.replace(/[\d.\s-]+/g, "")) {
+      for (var i = 0; i < Math.min(na.length, nb.length); i++) {
+        if (Number(na[i]) !== Number(nb[i])) return Number(na[i]) - Number(nb[i]);
+      }
+    }
+    return a.localeCompare(b, ["en", "zh"]);
+  }
+
+  function enhance(table, index) {
+    var head = table.tHead, body = table.tBodies[0];
+    if (!head || !body) return;
+    var headers = Array.prototype.slice.call(head.rows[0].cells);
+    var rows = Array.prototype.slice.call(body.rows);
+    var filters = [];
+    var bar = document.createElement("div");
+    bar.className = "atlas-filters";
+    bar.setAttribute("role", "search");
+
+    var search = document.createElement("input");
+    search.type = "search";
+    search.placeholder = "Filter rows";
+    search.setAttribute("aria-label", "Filter rows by any text");
+    search.id = "atlas-filter-" + index;
+    bar.appendChild(search);
+
+    headers.forEach(function (th, column) {
+      var values = {};
+      rows.forEach(function (row) {
+        var cell = row.cells[column];
+        if (cell) text(cell).split(/\s*[,;]\s*/).forEach(function (v) { if (v) values[v] = true; });
+      });
+      var names = Object.keys(values).sort(compare);
+      if (names.length > 1 && names.length <= 40) {
+        var select = document.createElement("select");
+        select.setAttribute("aria-label", "Filter by " + text(th));
+        select.dataset.column = String(column);
+        var all = document.createElement("option");
+        all.value = "";
+        all.textContent = text(th) + ": all";
+        select.appendChild(all);
+        names.forEach(function (name) {
+          var option = document.createElement("option");
+          option.value = name;
+          option.textContent = name;
+          select.appendChild(option);
+        });
+        bar.appendChild(select);
+        filters.push(select);
+      }
+      th.setAttribute("aria-sort", "none");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "atlas-sort";
+      button.textContent = text(th);
+      button.addEventListener("click", function () { sortBy(column, th); });
+      th.textContent = "";
+      th.appendChild(button);
+    });
+
+    var count = document.createElement("p");
+    count.className = "atlas-count";
+    count.setAttribute("aria-live", "polite");
+
+    function apply() {
+      var needle = search.value.trim().toLowerCase(), shown = 0;
+      rows.forEach(function (row) {
+        var ok = !needle || text(row).toLowerCase().indexOf(needle) !== -1;
+        filters.forEach(function (select) {
+          if (!select.value) return;
+          var cell = row.cells[Number(select.dataset.column)];
+          var parts = cell ? text(cell).split(/\s*[,;]\s*/) : [];
+          if (parts.indexOf(select.value) === -1) ok = false;
+        });
+        row.hidden = !ok;
+        if (ok) shown++;
+      });
+      count.textContent = shown + " of " + rows.length + " rows shown";
+    }
+
+    function sortBy(column, th) {
+      var ascending = th.getAttribute("aria-sort") !== "ascending";
+      headers.forEach(function (h) { h.setAttribute("aria-sort", "none"); });
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      rows.sort(function (a, b) {
+        var result = compare(text(a.cells[column]), text(b.cells[column]));
+        return ascending ? result : -result;
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+    }
+
+    search.addEventListener("input", apply);
+    filters.forEach(function (select) { select.addEventListener("change", apply); });
+    table.parentNode.insertBefore(bar, table);
+    table.parentNode.insertBefore(count, table);
+    apply();
+  }
+
+  function init() {
+    var scope = document.querySelector("[data-atlas-table]");
+    if (!scope) return;
+    Array.prototype.forEach.call(scope.querySelectorAll("table"), enhance);
+  }
+
+  // Material loads pages instantly (without a reload) when navigation.instant is on;
+  // its document$ observable fires for each page. Otherwise run once.
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(init);
+  else document.addEventListener("DOMContentLoaded", init);
+})();
