@@ -177,14 +177,6 @@ def test_payloads_are_inert_even_when_the_checker_is_bypassed(tmp_path: Path) ->
     assert '<meta name="description" content="&#34;&gt;&lt;script&gt;' in page
 
 
-@pytest.fixture(scope="module")
-def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("shipped") / "site"
-    result = atlas("--root", str(REPO), "build", "--site-dir", str(site))
-    assert result.returncode == 0, result.stderr[-2000:]
-    return site
-
-
 def test_shipped_site_runs_only_the_theme_scripts(shipped_site: Path) -> None:
     assert_nothing_executable(shipped_site)
 

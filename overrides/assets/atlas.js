@@ -107,7 +107,14 @@
     apply();
   }
 
+  function labelSearchDialog() {
+    // Material's search overlay has role="dialog" but no accessible name.
+    var dialog = document.querySelector('[data-md-component="search"][role="dialog"]');
+    if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
+  }
+
   function init() {
+    labelSearchDialog();
     var scope = document.querySelector("[data-atlas-table]");
     if (!scope) return;
     Array.prototype.forEach.call(scope.querySelectorAll("table"), enhance);
