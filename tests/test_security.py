@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, REPO, MakeKb, atlas, lychee, site_project
+from conftest import DATA, MakeKb, atlas, lychee, site_project
 
 ENTRY_HEAD = """\
 ---
