@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup serve build check test lint typecheck browser clean fuzz linkcheck linkcheck-external
+.PHONY: help setup serve build check test lint typecheck browser clean fuzz linkcheck linkcheck-external bench
 
 help:
 	@echo "make serve   set up, build and serve the site on http://$(HOST):$(PORT) (rebuilds on edits)"
@@ -61,6 +61,11 @@ linkcheck: build
 linkcheck-external: build
 	$(BIN)/lychee --include-fragments --index-files index.html --root-dir "$(CURDIR)/site" \
 	  --no-progress --max-concurrency 4 --timeout 20 'site/**/*.html'
+
+# Speed and size at 1,000 and 10,000 synthetic entries; writes docs/performance.md.
+# Takes a while (three full builds of 10,000 pages); never part of `make test`.
+bench: $(STAMP) browser
+	$(BIN)/python bench/run.py --sizes 1000 10000 --runs 3 --browser --out docs/performance.md
 
 # The property tests at full strength: 10,000 examples each (make test runs a few hundred).
 fuzz: $(STAMP)

@@ -56,8 +56,9 @@ def timed(command: list[str], cwd: Path) -> Run:
     """Wall time and peak resident memory of one fresh process."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     stderr = process.stderr.read().decode() if process.stderr else ""
@@ -69,8 +70,11 @@ def timed(command: list[str], cwd: Path) -> Run:
 def measure(entries: int, runs: int, work: Path) -> Size:
     project = work / f"kb-{entries}"
     shutil.rmtree(project, ignore_errors=True)
-    subprocess.run([PYTHON, "-m", "generator.cli", "synth", str(entries), str(project)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [PYTHON, "-m", "generator.cli", "synth", str(entries), str(project)],
+        check=True,
+        capture_output=True,
+    )
     size = Size(entries)
     atlas = [PYTHON, "-m", "generator.cli", "--root", str(project)]
     plan = {
@@ -105,8 +109,10 @@ def browser_search_ms(site: Path, query: str) -> float:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                        args=["--no-sandbox", "--disable-gpu"])
+            browser = p.chromium.launch(
+                executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu"],
+            )
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
             box = page.locator("input[data-md-component='search-query']")
@@ -138,9 +144,21 @@ def serve_rebuild_seconds(project: Path) -> float:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     server = subprocess.Popen(
-        [PYTHON, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        [
+            PYTHON,
+            "-m",
+            "mkdocs",
+            "serve",
+            "--livereload",
+            "--dirty",
+            "--dev-addr",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     url = f"http://127.0.0.1:{port}/offences/art-1/"
 
     def page() -> str:
@@ -156,8 +174,12 @@ def serve_rebuild_seconds(project: Path) -> float:
             time.sleep(0.5)
         time.sleep(2)  # let the watcher settle after the first build
         entry = project / "content/offences/art-1.md"
-        entry.write_text(entry.read_text(encoding="utf-8").replace(
-            "used to measure the build", "edited for the rebuild bench"), encoding="utf-8")
+        entry.write_text(
+            entry.read_text(encoding="utf-8").replace(
+                "used to measure the build", "edited for the rebuild bench"
+            ),
+            encoding="utf-8",
+        )
         start = time.monotonic()
         while "edited for the rebuild bench" not in page():
             if time.monotonic() - start > 300:
@@ -170,37 +192,70 @@ def serve_rebuild_seconds(project: Path) -> float:
 
 
 def report(sizes: list[Size], extra: dict[str, float], runs: int) -> tuple[str, bool]:
-    rows = ["| entries | read + parse (C YAML) | atlas check | peak MB (check) | generate | full build | "
-            "generator share | site MB | search index (raw / gzip) |",
-            "|---|---|---|---|---|---|---|---|---|"]
+    rows = [
+        "| entries | read + parse (C YAML) | atlas check | peak MB (check) | generate "
+        "| full build | "
+        "generator share | site MB | search index (raw / gzip) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for s in sizes:
         rows.append(
             f"| {s.entries:,} | {s.median('baseline'):.2f} s | {s.median('check'):.2f} s | "
             f"{s.peak('check'):.0f} | {s.median('generate'):.2f} s | {s.median('build'):.1f} s | "
             f"{s.median('generate') / s.median('build'):.0%} | {s.facts['site_mb']:.0f} | "
-            f"{s.facts['index_kb']:,.0f} KB / {s.facts['index_gz_kb']:,.0f} KB |")
+            f"{s.facts['index_kb']:,.0f} KB / {s.facts['index_gz_kb']:,.0f} KB |"
+        )
     targets: list[tuple[str, str, bool]] = []
     first, last = sizes[0], sizes[-1]
     ratio = last.median("check") / last.median("baseline")
-    targets.append((f"check at {last.entries:,} ≤ 2.5 × read+parse", f"{ratio:.1f} ×", ratio <= 2.5))
-    targets.append((f"check peak memory at {last.entries:,} ≤ 500 MB", f"{last.peak('check'):.0f} MB",
-                    last.peak("check") <= 500))
+    targets.append(
+        (f"check at {last.entries:,} ≤ 2.5 × read+parse", f"{ratio:.1f} ×", ratio <= 2.5)
+    )
+    targets.append(
+        (
+            f"check peak memory at {last.entries:,} ≤ 500 MB",
+            f"{last.peak('check'):.0f} MB",
+            last.peak("check") <= 500,
+        )
+    )
     if len(sizes) > 1:
         for name in ("check", "generate", "build"):
             growth = last.median(name) / first.median(name)
             allowed = 1.2 * last.entries / first.entries
-            targets.append((f"{name}: {last.entries:,} / {first.entries:,} entries ≤ {allowed:.0f} ×",
-                            f"{growth:.1f} ×", growth <= allowed))
+            targets.append(
+                (
+                    f"{name}: {last.entries:,} / {first.entries:,} entries ≤ {allowed:.0f} ×",
+                    f"{growth:.1f} ×",
+                    growth <= allowed,
+                )
+            )
     share = first.median("generate") / first.median("build")
-    targets.append((f"generator ≤ 15 % of the build at {first.entries:,}", f"{share:.0%}", share <= 0.15))
-    targets.append((f"search data ≤ 1 MB gzipped at {first.entries:,}", f"{first.facts['index_gz_kb']:,.0f} KB",
-                    first.facts["index_gz_kb"] <= 1000))
+    targets.append(
+        (f"generator ≤ 15 % of the build at {first.entries:,}", f"{share:.0%}", share <= 0.15)
+    )
+    targets.append(
+        (
+            f"search data ≤ 1 MB gzipped at {first.entries:,}",
+            f"{first.facts['index_gz_kb']:,.0f} KB",
+            first.facts["index_gz_kb"] <= 1000,
+        )
+    )
     if "search_ms" in extra:
-        targets.append(("first results ≤ 300 ms after the last key", f"{extra['search_ms']:.0f} ms",
-                        extra["search_ms"] <= 300))
+        targets.append(
+            (
+                "first results ≤ 300 ms after the last key",
+                f"{extra['search_ms']:.0f} ms",
+                extra["search_ms"] <= 300,
+            )
+        )
     if "rebuild_s" in extra:
-        targets.append(("edited entry visible in `make serve` ≤ 5 s", f"{extra['rebuild_s']:.1f} s",
-                        extra["rebuild_s"] <= 5))
+        targets.append(
+            (
+                "edited entry visible in `make serve` ≤ 5 s",
+                f"{extra['rebuild_s']:.1f} s",
+                extra["rebuild_s"] <= 5,
+            )
+        )
     lines = ["| target | measured | met |", "|---|---|---|"]
     lines += [f"| {t} | {m} | {'yes' if ok else '**no**'} |" for t, m, ok in targets]
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -210,8 +265,9 @@ def report(sizes: list[Size], extra: dict[str, float], runs: int) -> tuple[str, 
         "processes. Synthetic knowledge bases come from `atlas synth N DIR` (10 % offences, "
         "24 % proposals, 66 % references, bodies of about 600 words in English and Chinese, "
         "cross-linked).\n\n" + "\n".join(rows) + "\n\n## Targets\n\n" + "\n".join(lines) + "\n\n"
-        "## Reproduce\n\n```sh\nmake bench            # 1,000 and 10,000 entries, browser and serve "
-        "timings\n.venv/bin/python bench/run.py --sizes 100 --runs 1   # a quick check\n```\n"
+        "## Reproduce\n\n```sh\n"
+        "make bench   # 1,000 and 10,000 entries, with browser and serve timings\n"
+        ".venv/bin/python bench/run.py --sizes 100 --runs 1   # a quick check\n```\n"
     )
     return text, all(ok for _, _, ok in targets)
 
@@ -233,8 +289,11 @@ def main() -> int:
         if args.browser:
             first = work / f"kb-{args.sizes[0]}"
             extra["search_ms"] = browser_search_ms(first / "site", "synthetic offence")
-            subprocess.run([PYTHON, "-m", "generator.cli", "--root", str(first), "generate"], check=True,
-                           capture_output=True)
+            subprocess.run(
+                [PYTHON, "-m", "generator.cli", "--root", str(first), "generate"],
+                check=True,
+                capture_output=True,
+            )
             extra["rebuild_s"] = serve_rebuild_seconds(first)
         text, all_met = report(sizes, extra, args.runs)
         print(text)
