@@ -145,3 +145,16 @@ def test_no_serious_accessibility_violation(browser: Any, shipped_url: str, path
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+def test_entry_pages_fit_a_phone_and_print_without_navigation(
+    browser: Any, shipped_url: str
+) -> None:
+    page = browser.new_page(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page.goto(shipped_url + "/offences/art-253-1/")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
+    page.emulate_media(media="print")
+    assert page.locator(".md-header").evaluate("e => getComputedStyle(e).display") == "none"
+    assert page.locator("h1").is_visible()
+    page.close()
