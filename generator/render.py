@@ -86,9 +86,11 @@ def article_forms(offence: Offence) -> list[str]:
 
 
 def search_terms(entry: Entry) -> list[str] | None:
-    """Names a reader may type, indexed above body text (Material's search 'tags' field)."""
+    """Names a reader may type, indexed above body text (Material's search 'tags' field).
+    The kind comes first: search results show these terms, so a reader sees what the
+    result is."""
     meta = entry.meta
-    terms = [*meta.aliases]
+    terms = [entry.kind.value.capitalize(), *meta.aliases]
     if meta.title_zh:
         terms.append(meta.title_zh)
     if isinstance(meta, Offence):
