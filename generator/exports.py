@@ -4,12 +4,14 @@ the JSON Schemas, per-reference citation downloads and an Atom feed of changes."
 from __future__ import annotations
 
 import json
+import re
 from pathlib import PurePosixPath
 from xml.sax.saxutils import escape, quoteattr
 
 from .citations import bibtex, csl_item, ris
 from .link import KnowledgeBase
-from .schema import Kind, Reference, json_schema
+from .render import article_forms
+from .schema import Kind, Offence, Reference, json_schema
 from .validate import Entry
 
 DATA_DIR = PurePosixPath("data")
@@ -102,6 +104,27 @@ def atom_feed(kb: KnowledgeBase, site_url: str) -> str:
     )
 
 
+def lookup_key(text: str) -> str:
+    """How a typed citation is compared: case, spaces, dots and brackets ignored.
+    overrides/assets/atlas.js applies the same rule to what the reader types."""
+    return re.sub(r"[\s.()（）]", "", text.lower())
+
+
+def article_lookup(kb: KnowledgeBase) -> str:
+    """Every way of writing each offence's article number -> the offences it names, so
+    that the search box can offer the article itself first, however it is written."""
+    table: dict[str, list[dict[str, str]]] = {}
+    for entry in kb.of_kind(Kind.offence):
+        meta = entry.meta
+        assert isinstance(meta, Offence)
+        target = {"url": f"{entry.kind.value}s/{entry.id}/", "title": meta.title}
+        for form in {meta.article, *article_forms(meta)}:
+            matches = table.setdefault(lookup_key(form), [])
+            if target not in matches:
+                matches.append(target)
+    return json.dumps(table, ensure_ascii=False, sort_keys=True) + "\n"
+
+
 def data_files(kb: KnowledgeBase, site_url: str) -> dict[PurePosixPath, str]:
     files = {
         DATA_DIR / "atlas.json": knowledge_base_json(kb, site_url),
@@ -111,5 +134,6 @@ def data_files(kb: KnowledgeBase, site_url: str) -> dict[PurePosixPath, str]:
         files[DATA_DIR / f"{kind.value}.schema.json"] = (
             json.dumps(json_schema(kind), ensure_ascii=False, indent=2) + "\n"
         )
+    files[DATA_DIR / "articles.json"] = article_lookup(kb)
     files.update(citation_files(kb, site_url))
     return files

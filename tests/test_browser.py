@@ -45,6 +45,7 @@ def first_result(browser: object, site_url: str, query: str) -> str:
         "帮助信息网络犯罪活动罪",
         "帮信罪",
         "287之二",
+        "第二百八十七条之二",
         "Article 287(2)",
         "Art. 287-2",
         "287 bis",

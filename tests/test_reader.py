@@ -158,3 +158,23 @@ def test_entry_pages_fit_a_phone_and_print_without_navigation(
     assert page.locator(".md-header").evaluate("e => getComputedStyle(e).display") == "none"
     assert page.locator("h1").is_visible()
     page.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("第二百八十七条之二", "offences/art-287-2/"),
+        ("287之二", "offences/art-287-2/"),
+        ("Article 287(2)", "offences/art-287-2/"),
+        ("第二百五十三条之一", "offences/art-253-1/"),
+        ("253-1", "offences/art-253-1/"),
+        ("侵犯公民个人信息罪", "offences/art-253-1/"),
+        ("286-1", "offences/art-286-1/"),
+    ],
+)
+def test_search_on_the_shipped_site(
+    browser: Any, shipped_url: str, query: str, expected: str
+) -> None:
+    from test_browser import first_result
+
+    assert expected in first_result(browser, shipped_url, query)

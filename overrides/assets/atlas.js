@@ -113,8 +113,67 @@
     if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
   }
 
+  // Citation lookup: an article number, however written (287-2, 287之二, 第二百八十七条之二,
+  // Article 287(2)), puts the article's own page first in the search results. The
+  // forms come from data/articles.json, written by the generator; the key rule here is
+  // the same as exports.lookup_key.
+  var articles = null;
+
+  function siteBase() {
+    var config = document.getElementById("__config");
+    var base = config ? JSON.parse(config.textContent).base : ".";
+    return new URL(base + "/", window.location.href);
+  }
+
+  function lookupKey(text) {
+    return text.toLowerCase().replace(/[\s.()（）]/g, "");
+  }
+
+  function directHits(list, query) {
+    var old = list.querySelector(".atlas-direct");
+    var hits = articles && articles[lookupKey(query)];
+    if (old && (!hits || old.dataset.query !== query)) old.remove();
+    if (!hits || list.querySelector(".atlas-direct")) return;
+    var base = siteBase();
+    hits.slice().reverse().forEach(function (hit) {
+      var item = document.createElement("li");
+      item.className = "md-search-result__item atlas-direct";
+      item.dataset.query = query;
+      var link = document.createElement("a");
+      link.className = "md-search-result__link";
+      link.href = new URL(hit.url, base).href;
+      var article = document.createElement("article");
+      article.className = "md-search-result__article md-typeset";
+      var title = document.createElement("h1");
+      title.textContent = hit.title;
+      var note = document.createElement("p");
+      note.textContent = "Offence · the article you typed";
+      article.appendChild(title);
+      article.appendChild(note);
+      link.appendChild(article);
+      item.appendChild(link);
+      list.insertBefore(item, list.firstChild);
+    });
+  }
+
+  function watchSearch() {
+    var input = document.querySelector("input[data-md-component='search-query']");
+    var list = document.querySelector(".md-search-result__list");
+    if (!input || !list || input.dataset.atlasLookup) return;
+    input.dataset.atlasLookup = "on";
+    fetch(new URL("data/articles.json", siteBase()).href)
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (table) { articles = table; directHits(list, input.value); })
+      .catch(function () { articles = null; });
+    // Material re-renders the list for each query; put the direct hit back on top.
+    new MutationObserver(function () { directHits(list, input.value); })
+      .observe(list, { childList: true });
+    input.addEventListener("input", function () { directHits(list, input.value); });
+  }
+
   function init() {
     labelSearchDialog();
+    watchSearch();
     var scope = document.querySelector("[data-atlas-table]");
     if (!scope) return;
     Array.prototype.forEach.call(scope.querySelectorAll("table"), enhance);
