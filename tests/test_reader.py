@@ -132,6 +132,11 @@ def test_pages_carry_citation_meta_for_zotero(browser: Any, shipped_url: str) ->
     assert page.locator("meta[name=citation_date]").count() == 1
     assert "Cite this page" in page.locator("#cite-this-page").inner_text()
     page.close()
+    for path in PAGES:
+        page, _ = open_page(browser, shipped_url + path)
+        assert page.locator("meta[name=citation_title]").get_attribute("content"), path
+        assert page.locator("meta[name=citation_date]").count() == 1, path
+        page.close()
 
 
 @pytest.mark.parametrize("path", PAGES)
