@@ -9,6 +9,7 @@ import argparse
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from . import build_knowledge_base
@@ -98,22 +99,23 @@ def _print_errors(error: ContentError) -> None:
 
 def _generate(root: Path, args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else root / DOCS_DIR
-    try:
-        changed = generate(root, out)
-    except ContentError as error:
-        _print_errors(error)
-        return 1
-    except ValueError as error:
-        print(f"atlas: {error}", file=sys.stderr)
-        return 2
-    print(f"atlas generate: {changed} file(s) changed in {out}")
-    return 0
+    return _reported(lambda: f"atlas generate: {generate(root, out)} file(s) changed in {out}")
 
 
 def _build(root: Path, args: argparse.Namespace) -> int:
     site = args.site_dir if args.site_dir is not None else root / "site"
-    try:
+
+    def build() -> str:
         build_site(root, site.resolve(), root / "mkdocs.yml")
+        return f"atlas build: site written to {site}"
+
+    return _reported(build)
+
+
+def _reported(step: Callable[[], str]) -> int:
+    """Run a step that writes output; turn its failures into messages and exit codes."""
+    try:
+        message = step()
     except ContentError as error:
         _print_errors(error)
         return 1
@@ -123,7 +125,7 @@ def _build(root: Path, args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"atlas: {error}", file=sys.stderr)
         return 2
-    print(f"atlas build: site written to {site}")
+    print(message)
     return 0
 
 

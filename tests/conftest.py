@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from generator import build_knowledge_base
+from generator.link import KnowledgeBase
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -145,3 +148,17 @@ def shipped_url(shipped_site: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def small() -> KnowledgeBase:
+    """The small valid knowledge base, linked (it must be clean)."""
+    kb = build_knowledge_base(DATA / "valid_kb")
+    assert kb.problems == ()
+    return kb
+
+
+@pytest.fixture(scope="session")
+def real() -> KnowledgeBase:
+    """The shipped knowledge base, linked."""
+    return build_knowledge_base(REPO)

@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import DATA, REPO, MakeKb
+from conftest import DATA, MakeKb
 
 from generator import KnowledgeBase, build_knowledge_base
 from generator.graph import (
@@ -29,18 +29,6 @@ from generator.render import render
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
-
-
-@pytest.fixture(scope="module")
-def small() -> KnowledgeBase:
-    kb = build_knowledge_base(DATA / "valid_kb")
-    assert kb.problems == ()
-    return kb
-
-
-@pytest.fixture(scope="module")
-def real() -> KnowledgeBase:
-    return build_knowledge_base(REPO)
 
 
 @pytest.fixture(scope="module", params=["small", "real"])

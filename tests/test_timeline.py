@@ -7,7 +7,7 @@ import re
 from pathlib import PurePosixPath
 
 import pytest
-from conftest import DATA, REPO, MakeKb
+from conftest import MakeKb
 
 from generator import KnowledgeBase, build_knowledge_base
 from generator.render import render
@@ -16,18 +16,6 @@ from generator.timeline import TIMELINE_PATH, timeline_page
 
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 _ROW = re.compile(r"^\| (\d{4}(?:-\d\d-\d\d)?) \| (.*) \| ([a-z ]+) \|$")
-
-
-@pytest.fixture(scope="module")
-def small() -> KnowledgeBase:
-    kb = build_knowledge_base(DATA / "valid_kb")
-    assert kb.problems == ()
-    return kb
-
-
-@pytest.fixture(scope="module")
-def real() -> KnowledgeBase:
-    return build_knowledge_base(REPO)
 
 
 def years(page: str) -> list[int]:
