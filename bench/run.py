@@ -150,7 +150,6 @@ def serve_rebuild_seconds(project: Path) -> float:
             "mkdocs",
             "serve",
             "--livereload",
-            "--dirty",
             "--dev-addr",
             f"127.0.0.1:{port}",
         ],
@@ -171,6 +170,8 @@ def serve_rebuild_seconds(project: Path) -> float:
     try:
         deadline = time.monotonic() + 600
         while "Synthetic offence 1 " not in page() and time.monotonic() < deadline:
+            if server.poll() is not None:
+                return float("inf")  # the server stopped: a failed build
             time.sleep(0.5)
         time.sleep(2)  # let the watcher settle after the first build
         entry = project / "content/offences/art-1.md"

@@ -152,13 +152,24 @@ def neighbourhood(kb: KnowledgeBase, center: str, depth: int) -> list[list[str]]
 # --- graph ------------------------------------------------------------------------------
 
 
+# One adjacency per knowledge base: every entry's map needs it, and recomputing it for
+# each would make writing all maps grow with the square of the number of entries.
+_ADJACENCY: dict[int, tuple[object, Mapping[str, frozenset[str]]]] = {}
+
+
 def _adjacency(kb: KnowledgeBase) -> Mapping[str, frozenset[str]]:
+    cached = _ADJACENCY.get(id(kb))
+    if cached is not None and cached[0] is kb.outbound:
+        return cached[1]
     adjacent: dict[str, set[str]] = defaultdict(set)
     for relations in kb.outbound.values():
         for rel in relations:
             adjacent[rel.source].add(rel.target)
             adjacent[rel.target].add(rel.source)
-    return {i: frozenset(adjacent[i]) for i in kb.entries}
+    result = {i: frozenset(adjacent[i]) for i in kb.entries}
+    _ADJACENCY.clear()  # keep only the newest knowledge base
+    _ADJACENCY[id(kb)] = (kb.outbound, result)
+    return result
 
 
 @dataclass(frozen=True, slots=True)
