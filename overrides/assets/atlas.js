@@ -42,7 +42,9 @@
         if (cell) text(cell).split(/\s*[,;]\s*/).forEach(function (v) { if (v) values[v] = true; });
       });
       var names = Object.keys(values).sort(compare);
-      if (names.length > 1 && names.length <= 40) {
+      // A menu helps only where values repeat (a chapter, a status, a level); a column
+      // of names, one per row, is better served by the text filter.
+      if (names.length > 1 && names.length <= 30 && names.length < rows.length) {
         var select = document.createElement("select");
         select.setAttribute("aria-label", "Filter by " + text(th));
         select.dataset.column = String(column);
