@@ -10,27 +10,12 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .citations import bibtex, csl_item, ris
 from .link import KnowledgeBase
-from .render import article_forms
+from .render import article_forms, cite_path, last_updated, page_url
 from .schema import Kind, Offence, Reference, json_schema
-from .validate import Entry
 
 DATA_DIR = PurePosixPath("data")
-CITE_DIR = PurePosixPath("cite")
 FEED_PATH = PurePosixPath("feed.xml")
 FEED_SIZE = 50
-
-
-def page_url(site_url: str, entry: Entry) -> str:
-    return f"{site_url.rstrip('/')}/{entry.kind.value}s/{entry.id}/"
-
-
-def cite_path(entry_id: str, extension: str) -> PurePosixPath:
-    return CITE_DIR / f"{entry_id}.{extension}"
-
-
-def last_updated(kb: KnowledgeBase, entry: Entry) -> str:
-    """When the entry's file last changed in git; its review date where git cannot say."""
-    return kb.last_changed.get(str(entry.path), "")[:10] or entry.meta.reviewed.isoformat()
 
 
 def knowledge_base_json(kb: KnowledgeBase, site_url: str) -> str:

@@ -173,6 +173,14 @@ def _front(meta: Mapping[str, object]) -> str:
 # --- entry pages ------------------------------------------------------------------
 
 
+def page_url(site_url: str, entry: Entry) -> str:
+    return f"{site_url.rstrip('/')}/{entry.kind.value}s/{entry.id}/"
+
+
+def cite_path(entry_id: str, extension: str) -> PurePosixPath:
+    return PurePosixPath("cite") / f"{entry_id}.{extension}"
+
+
 def last_updated(kb: KnowledgeBase, entry: Entry) -> str:
     """When the entry's file last changed in git; its review date where git cannot say."""
     return kb.last_changed.get(str(entry.path), "")[:10] or entry.meta.reviewed.isoformat()
@@ -217,11 +225,11 @@ def render_entry(kb: KnowledgeBase, entry: Entry, path: PurePosixPath, site_url:
 
 
 def _cite_source_section(ctx: _Context, entry: Entry, meta: Reference, site_url: str) -> str:
-    url = f"{site_url.rstrip('/')}/references/{entry.id}/"
+    url = page_url(site_url, entry)
     gbt = formatted(entry.id, meta, url, "gb-t-7714-2015")
     apa = formatted(entry.id, meta, url, "apa")
     downloads = ", ".join(
-        f"[{label}]({_relative(ctx.here, PurePosixPath(f'cite/{entry.id}.{ext}'))})"
+        f"[{label}]({_relative(ctx.here, cite_path(entry.id, ext))})"
         for label, ext in (("BibTeX", "bib"), ("RIS", "ris"), ("CSL-JSON", "json"))
     )
     return (
