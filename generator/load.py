@@ -378,7 +378,7 @@ def parse_yaml(
         ]
 
     if node is None:
-        return Located(MappingProxyType({}), MappingProxyType({}), MappingProxyType({})), []
+        return EMPTY, []
     if not isinstance(node, yaml.MappingNode):
         return None, [
             at(

@@ -159,7 +159,7 @@ def render(kb: KnowledgeBase, site_url: str = "") -> Mapping[PurePosixPath, str]
         out[PurePosixPath(f"{target.kind.value}s/{old}/index.html")] = redirect_page(new)
     for page in kb.pages:
         path = PurePosixPath(page.source.path.name)
-        out[path] = _front({"summary": None}) + page.source.body.lstrip("\n")
+        out[path] = page.source.body.lstrip("\n")
     return MappingProxyType(out)
 
 
