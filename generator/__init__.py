@@ -6,6 +6,9 @@ imports MkDocs; `generator.mkdocs_hooks` is the thin adapter that does.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .link import KnowledgeBase, link
@@ -15,7 +18,22 @@ from .validate import validate
 
 def build_knowledge_base(root: Path) -> KnowledgeBase:
     """Run load, validate and link over the repository at `root`."""
-    return link(validate(load(root)))
+    with cyclic_gc_paused():
+        return link(validate(load(root)))
 
 
-__all__ = ["KnowledgeBase", "build_knowledge_base"]
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """The stages create millions of small objects that all live until the end. The
+    cyclic collector would walk them again and again, finding nothing to free: a third
+    of `atlas check`'s time at 10,000 entries. Reference counting still frees the rest."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+__all__ = ["KnowledgeBase", "build_knowledge_base", "cyclic_gc_paused"]

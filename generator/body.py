@@ -1,12 +1,18 @@
 """Reading a Markdown body: its links, images, raw HTML and heading anchors, with lines.
 
-markdown-it-py is a real CommonMark parser; it finds links however they are written
-(inline, reference-style, autolinks) so that none slips past the checks.
+markdown-it-py, a real CommonMark parser, finds links however they are written
+(inline, reference-style, autolinks) so that none slips past the checks. Most bodies,
+though, are plain: paragraphs, lists, tables and headings with `[text](target)` links and
+nothing that could change what a bracket means (no code, HTML, escapes, entities, block
+quotes or setext headings). Those are read line by line with two regular expressions,
+about thirty times faster; a property test holds the two readings equal.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -63,14 +69,25 @@ def _parser() -> MarkdownIt:
 
 _MD = _parser()
 _LINKISH_RE = re.compile(r"\]\(\s*([^)\s]*[\t ][^)]*)\)")
+_BLOCK_QUOTE_SETEXT_OR_CODE_RE = re.compile(
+    r"\n(?:[ \t]*>| {0,3}(?:=+|-+)[ \t]*(?:\n|$)|(?: {4}|\t)[^\n]*[\[\]#])"
+)
+_PLAIN_LINK_RE = re.compile(r'(!?)\[[^\[\]\n|]*\]\(([^()\s|]*)(?: +"[^"\n]*")?\)')
+_ATX_HEADING_RE = re.compile(r" {0,3}(#{1,6})([ \t].*)?$")
+_LIST_MARKERS_RE = re.compile(r"[ \t]*(?:(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$))*")
+
+
+def is_plain(body: str) -> bool:
+    """Whether the body holds nothing that could change what a '[' or a '#' means: no
+    code (backticks, '~~~', indented lines with brackets or '#'), no HTML or autolinks
+    ('<'), no escapes or entities ('\\', '&'), no block quotes, no setext headings."""
+    if "`" in body or "<" in body or "\\" in body or "&" in body or "~~~" in body:
+        return False
+    return _BLOCK_QUOTE_SETEXT_OR_CODE_RE.search("\n" + body) is None
 
 
 def parse_body(body: str) -> ParsedBody:
     lines = body.split("\n")
-    links: list[BodyLink] = []
-    raw: list[RawHtml] = []
-    headings: list[Heading] = []
-    seen_anchors: dict[str, int] = {}
 
     def col_of(line: int, needle: str) -> int:
         text = lines[line] if 0 <= line < len(lines) else ""
@@ -79,10 +96,83 @@ def parse_body(body: str) -> ParsedBody:
 
     # Destinations CommonMark refuses as links (a tab inside 'java\tscript:') may still
     # be links to another Markdown parser, so they are judged too.
+    links: list[BodyLink] = []
     for number, text in enumerate(lines):
-        for match in _LINKISH_RE.finditer(text):
-            links.append(BodyLink("link", match.group(1), number, match.start(1) + 1))
+        if "](" in text:
+            for match in _LINKISH_RE.finditer(text):
+                links.append(BodyLink("link", match.group(1), number, match.start(1) + 1))
+    if is_plain(body):
+        plain = _parse_plain(lines, links, col_of)
+        if plain is not None:
+            return plain
+    return _parse_every_link(body, links, col_of)
 
+
+def _parse_plain(
+    lines: list[str], links: list[BodyLink], col_of: Callable[[int, str], int]
+) -> ParsedBody | None:
+    """A plain body read line by line, or None where a line is not plain after all: a
+    bracket that is not part of a one-line `[text](target)` link, or a heading with
+    brackets or emphasis."""
+    links = list(links)  # left untouched for the full parser if this reading gives up
+    headings: list[Heading] = []
+    seen_anchors: dict[str, int] = {}
+    for number, line in enumerate(lines):
+        if "#" in line:
+            heading = _ATX_HEADING_RE.match(line)
+            if heading is not None:
+                text = _atx_heading_text(heading.group(2) or "")
+                if any(c in text for c in "[]*_"):
+                    return None
+                anchor = _unique(heading_slug(text, "-"), seen_anchors)
+                headings.append(Heading(len(heading.group(1)), text, anchor, number))
+                continue
+        elif "[" not in line and "]" not in line:
+            continue
+        markers = _LIST_MARKERS_RE.match(line).group()  # type: ignore[union-attr]
+        if markers.strip() and (
+            "\t" in markers or "     " in markers or line[len(markers) :].startswith("#")
+        ):
+            return None  # indented code, or a heading, inside a list item
+        for match in _PLAIN_LINK_RE.finditer(line):
+            url = _normalized_url(match.group(2))
+            kind: Literal["link", "image"] = "image" if match.group(1) else "link"
+            links.append(BodyLink(kind, url, number, col_of(number, url) if url else 1))
+        rest = _PLAIN_LINK_RE.sub("", line)
+        if "[" in rest or "]" in rest:
+            return None
+    return ParsedBody(tuple(links), (), tuple(headings))
+
+
+# Characters markdown-it-py's link normalisation leaves as they are; most targets are
+# relative paths made of nothing else.
+_UNCHANGED_URL_RE = re.compile(r"[A-Za-z0-9./#_-]*")
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalized_url(target: str) -> str:
+    """The href markdown-it-py gives a link to `target`."""
+    if _UNCHANGED_URL_RE.fullmatch(target):
+        return target
+    return str(_MD.normalizeLink(target))
+
+
+def _atx_heading_text(after_marks: str) -> str:
+    # As markdown-it-py reads it: trailing spaces, then a closing run of '#' that
+    # follows a space, are cut; the rest is trimmed.
+    content = after_marks.rstrip(" \t")
+    closed = content.rstrip("#")
+    if len(closed) < len(content) and closed[-1:] in (" ", "\t"):
+        content = closed
+    return content.strip()
+
+
+def _parse_every_link(
+    body: str, links: list[BodyLink], col_of: Callable[[int, str], int]
+) -> ParsedBody:
+    raw: list[RawHtml] = []
+    headings: list[Heading] = []
+    seen_anchors: dict[str, int] = {}
     tokens = _MD.parse(body)
     for index, token in enumerate(tokens):
         start = token.map[0] if token.map else 0
@@ -111,9 +201,12 @@ def _unique(anchor: str, seen: dict[str, int]) -> str:
 
 
 def _scan_inline(
-    token: Token, start: int, links: list[BodyLink], raw: list[RawHtml], col_of: object
+    token: Token,
+    start: int,
+    links: list[BodyLink],
+    raw: list[RawHtml],
+    col_of: Callable[[int, str], int],
 ) -> None:
-    assert callable(col_of)
     line = start
     for child in token.children or []:
         if child.type in ("softbreak", "hardbreak"):

@@ -7,9 +7,10 @@ at a line. Whatever the bytes are, the result is data plus problems, never an ex
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -116,9 +117,9 @@ def load(root: Path) -> Loaded:
     content = root / "content"
     problems: list[Problem] = []
     files: list[SourceFile] = []
-    for path in sorted(_markdown_files(content)):
-        rel = PurePosixPath(path.relative_to(root).as_posix())
-        parts = path.relative_to(content).parts
+    for parts in _markdown_files(content):
+        path = content.joinpath(*parts)
+        rel = PurePosixPath("content", *parts)
         if len(parts) == 1:
             kind = None
             if path.stem not in PAGE_NAMES:
@@ -216,18 +217,32 @@ def deleted_entries(root: Path) -> tuple[PurePosixPath, ...]:
     return tuple(sorted(PurePosixPath(p) for p in found if not (root / p).exists()))
 
 
-def _markdown_files(content: Path) -> Iterator[Path]:
-    if not content.is_dir():
-        return
-    for path in content.rglob("*.md"):
-        if path.is_file() and not path.is_symlink():
-            yield path
+def _markdown_files(content: Path) -> list[tuple[str, ...]]:
+    """The path parts, below content/, of every regular Markdown file, in sorted order.
+    os.scandir knows each entry's type without another system call per file."""
+    found: list[tuple[str, ...]] = []
+
+    def walk(folder: Path, parts: tuple[str, ...]) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    continue
+                if entry.is_dir():
+                    walk(Path(entry.path), (*parts, entry.name))
+                elif entry.is_file() and entry.name.endswith(".md"):
+                    found.append((*parts, entry.name))
+
+    if content.is_dir():
+        walk(content, ())
+    return sorted(found)  # the order of paths: part by part
 
 
 def read_text(path: Path, rel: PurePosixPath) -> tuple[str | None, list[Problem]]:
     """The file's text with BOM and CRLF normalised, or the problem that prevents it."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    with path.open("rb") as file:
+        raw = file.read(MAX_FILE_BYTES + 1)  # never more than the limit in memory
+    if len(raw) > MAX_FILE_BYTES:
+        size = path.stat().st_size
         return None, [
             at(
                 rel,
@@ -236,7 +251,6 @@ def read_text(path: Path, rel: PurePosixPath) -> tuple[str | None, list[Problem]
                 f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
             )
         ]
-    raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -252,6 +266,8 @@ def read_text(path: Path, rel: PurePosixPath) -> tuple[str | None, list[Problem]
             )
         ]
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL_RE.search(text) is None:  # one scan of the whole text in the usual case
+        return text, []
     problems = []
     for lineno, line in enumerate(text.split("\n"), start=1):
         match = _CONTROL_RE.search(line)
@@ -265,9 +281,7 @@ def read_text(path: Path, rel: PurePosixPath) -> tuple[str | None, list[Problem]
                     "delete it; it is invisible in most editors",
                 )
             )
-    if problems:
-        return None, problems
-    return text, []
+    return None, problems
 
 
 def read_source(

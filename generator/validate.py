@@ -273,11 +273,16 @@ def _check_body(source: SourceFile, parsed: ParsedBody) -> list[Problem]:
     return problems
 
 
+_CONTROL_OR_SPACE_RE = re.compile(r"[\x00-\x20]")
+
+
 def is_safe_url(url: str) -> bool:
     """http, https, mailto or a relative reference; nothing a browser could execute."""
     # Browsers ignore tabs and newlines inside schemes and trim leading spaces and
     # control characters, so 'java\tscript:' must be judged as 'javascript:'.
-    cleaned = re.sub(r"[\x00-\x20]", "", url)
+    cleaned = _CONTROL_OR_SPACE_RE.sub("", url)
+    if ":" not in cleaned:  # no scheme: a relative reference
+        return not cleaned.startswith("//")  # protocol-relative: another host, any scheme
     scheme = urlsplit(cleaned).scheme.lower()
     if scheme:
         return scheme in SAFE_SCHEMES
