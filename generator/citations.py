@@ -452,7 +452,7 @@ ISSUERS_ZH = {
 
 
 def _remember_style_queries() -> None:
-    """citeproc-py 0.11.1 asks the same XPath questions of the same style elements
+    """citeproc-py 0.11.1 asks the same questions of the same style elements
     hundreds of times for each reference (which macro is called 'author'? is this group
     inside a bibliography?), compiling and running each query anew: two thirds of its
     time. A style tree never changes once parsed (ours are cached), so each answer is
@@ -474,7 +474,22 @@ def _remember_style_queries() -> None:
         return answers[key]
 
     model.CitationStylesElement.xpath_search = xpath_search
+    # Whether an element calls a variable depends on the style tree alone, yet is
+    # walked again (through every macro it calls) for each reference.
+    for cls in (model.Parent, model.Text):
+        cls.calls_variable = _remembered(cls.calls_variable)
     model.CitationStylesElement._atlas_remembers_queries = True
+
+
+def _remembered(method: Any) -> Any:
+    answers: dict[Any, Any] = {}
+
+    def remembered(element: Any) -> Any:
+        if element not in answers:
+            answers[element] = method(element)
+        return answers[element]
+
+    return remembered
 
 
 @functools.cache
