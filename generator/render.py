@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
+from typing import Any
 
 import yaml
 
@@ -167,7 +168,12 @@ def _front(meta: Mapping[str, object]) -> str:
     kept = {k: v for k, v in meta.items() if v is not None}
     if not kept:
         return ""
-    return "---\n" + yaml.safe_dump(kept, allow_unicode=True, sort_keys=False) + "---\n\n"
+    # libyaml's emitter: the pure-Python one took a fifth of the generation time.
+    text = yaml.dump(kept, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
+    return "---\n" + text + "---\n\n"
+
+
+_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 # --- entry pages ------------------------------------------------------------------
