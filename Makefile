@@ -32,8 +32,7 @@ build: $(STAMP)
 	$(BIN)/atlas build
 
 serve: $(STAMP)
-	$(BIN)/atlas generate
-	$(BIN)/mkdocs serve --livereload --dev-addr $(HOST):$(PORT)
+	$(BIN)/atlas serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests

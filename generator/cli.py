@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from .problems import summary_line, to_json
 from .reference_docs import generated_files
 from .rename import RenameError, apply_rename, plan_rename
 from .schema import ID_RE, Kind, json_schema
-from .site import DOCS_DIR, ContentError, build_site, generate
+from .site import DOCS_DIR, ContentError, build_site, generate, prepare_serve, serve_command
 from .synth import synthesise
 from .templates import new_entry_text
 
@@ -40,6 +41,12 @@ def main(argv: list[str] | None = None) -> int:
 
     build = commands.add_parser("build", help="build the static site (strict) into site/")
     build.add_argument("--site-dir", type=Path, default=None, help="default: site")
+
+    serve = commands.add_parser(
+        "serve", help="serve the site, rebuilding the pages an edit under content/ changes"
+    )
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of an entry kind")
     schema.add_argument("kind", choices=[k.value for k in Kind])
@@ -70,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         "check": _check,
         "generate": _generate,
         "build": _build,
+        "serve": _serve,
         "schema": _schema,
         "docs": _docs,
         "new": _new,
@@ -110,6 +118,23 @@ def _build(root: Path, args: argparse.Namespace) -> int:
         return f"atlas build: site written to {site}"
 
     return _reported(build)
+
+
+def _serve(root: Path, args: argparse.Namespace) -> int:
+    try:
+        prepare_serve(root)
+    except ContentError as error:
+        _print_errors(error)
+        return 1
+    except ValueError as error:
+        print(f"atlas: {error}", file=sys.stderr)
+        return 2
+    command = serve_command(root, args.host, args.port)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.chdir(root)
+    # Replace this process: Ctrl-C and a terminating signal reach the server itself.
+    os.execve(command[0], command, {**os.environ, "NO_MKDOCS_2_WARNING": "1"})
 
 
 def _reported(step: Callable[[], str]) -> int:

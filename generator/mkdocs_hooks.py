@@ -1,13 +1,16 @@
 """The thin adapter between MkDocs and the generator (listed under `hooks:` in mkdocs.yml).
 
-- While `mkdocs serve` runs, every rebuild first regenerates the docs tree from content/;
-  if content has errors they are printed and the last good pages stay up.
+- While `atlas serve` (`mkdocs serve --dirty`) runs, every rebuild first regenerates the
+  docs tree from content/; if content has errors they are printed and the last good pages
+  stay up. Only pages whose Markdown changed are rendered again; `serving.py` keeps the
+  search index whole and removes the pages that vanished.
 - Raw HTML in Markdown is switched off, so any HTML that got into a page is shown as text.
 - Every rendered page body is sanitised with nh3 as a second wall behind `atlas check`.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -15,12 +18,13 @@ from typing import Any
 import nh3
 from markdown import Markdown
 from markdown.extensions import Extension
+from mkdocs.plugins import event_priority
 
 from generator.problems import summary_line
-from generator.site import ContentError, generate
+from generator.serving import STATE
+from generator.site import ContentError
 
 log = logging.getLogger("mkdocs.hooks.atlas")
-_serving = False
 
 ALLOWED_TAGS = nh3.ALLOWED_TAGS | {
     "div",
@@ -60,8 +64,10 @@ class EscapeRawHtml(Extension):  # type: ignore[misc]  # Markdown ships no type 
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _serving
-    _serving = command == "serve"
+    # Called once per server; MkDocs reloads its config for every rebuild, and whether that
+    # re-executes this file depends on its version: the state lives in generator.serving,
+    # imported normally.
+    STATE.serving = command == "serve"
 
 
 def on_config(config: Any) -> Any:
@@ -70,18 +76,64 @@ def on_config(config: Any) -> Any:
 
 
 def on_pre_build(config: Any) -> None:
-    if not _serving:
+    if not STATE.serving:
         return  # `atlas build` generated the tree already, and checked it
     root = Path(config.config_file_path).parent
     try:
-        changed = generate(root, Path(config.docs_dir))
+        changed = STATE.regenerate(root, Path(config.docs_dir))
     except ContentError as error:
         for problem in error.problems:
             log.error(problem.text())
         log.error("%s; the site shows the last good version", summary_line(error.problems))
         return
     if changed:
-        log.info("atlas: regenerated %d page(s) from content/", changed)
+        log.info("atlas: regenerated %d file(s) from content/", changed)
+
+
+def on_serve(server: Any, config: Any, builder: Any) -> Any:
+    # build/docs is our output, rewritten from content/ (watched, see mkdocs.yml) at the
+    # start of each rebuild: watching it too would start a second, empty rebuild.
+    server.unwatch(config.docs_dir)
+    return server
+
+
+@event_priority(-100)  # after other plugins added or removed files
+def on_files(files: Any, config: Any) -> Any:
+    if STATE.serving:
+        gone = STATE.start_build(
+            # As Page.url spells it, which the search index uses: the home page is "".
+            pages={"" if f.url == "./" else f.url for f in files if f.is_documentation_page()},
+            outputs={Path(f.abs_dest_path) for f in files},
+            site_dir=Path(config.site_dir),
+        )
+        if gone:
+            log.info("atlas: removed %d file(s) no longer in the site", len(gone))
+    return files
+
+
+def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    if STATE.serving:
+        STATE.rebuilt.add(page.url)  # a dirty rebuild renders only changed pages
+    return context
+
+
+@event_priority(-100)  # after the search plugin wrote the index of the pages it saw
+def on_post_build(config: Any) -> None:
+    if not STATE.serving:
+        return
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    if not path.is_file():
+        return
+    merged = STATE.merge_search(json.loads(path.read_text(encoding="utf-8")))
+    # Same encoding as the search plugin's own writer.
+    path.write_text(json.dumps(merged, separators=(",", ":"), default=str), encoding="utf-8")
+    search = config.plugins.get("material/search")
+    if search is not None and hasattr(search, "search_index_prev"):
+        # The plugin's own dirty-build merge keeps what it wrote last and drops the entries
+        # of whatever URL the first rebuilt page has as prefix: for the home page ("")
+        # that is every entry. With nothing kept it writes only the rebuilt pages, which
+        # the merge above expects.
+        search.search_index_prev = None
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:

@@ -12,7 +12,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
 
 import yaml
 
@@ -38,14 +39,41 @@ def guard_output(root: Path, out: Path) -> None:
         raise ValueError(f"refusing to write into {content}: content/ is for sources only")
 
 
-def generate(root: Path, out: Path) -> int:
-    """Render the knowledge base into `out`; raise ContentError (writing nothing) on errors."""
-    guard_output(root, out)
+Tree = Mapping[PurePosixPath, str]
+
+
+def generate_tree(root: Path) -> Tree:
+    """The docs tree of the knowledge base under `root`; ContentError on errors."""
     kb = build_knowledge_base(root)
     errors = [p for p in kb.problems if p.severity is Severity.error]
     if errors:
         raise ContentError(errors)
-    return write_tree(docs_tree(kb, site_url(root)), out)
+    return docs_tree(kb, site_url(root))
+
+
+def generate(root: Path, out: Path) -> int:
+    """Render the knowledge base into `out`; raise ContentError (writing nothing) on errors."""
+    guard_output(root, out)
+    return write_tree(generate_tree(root), out)
+
+
+def update_tree(tree: Tree, previous: Tree, out: Path) -> int:
+    """Write `tree` into `out`, which holds `previous` as written by this process: only
+    files whose text differs from `previous` are written, and files of `previous` no longer
+    in `tree` removed. Same result as `write_tree`, without reading every file back.
+    Returns the number of files written or removed."""
+    changed = 0
+    for rel, text in tree.items():
+        if previous.get(rel) == text:
+            continue
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.encode("utf-8"))
+        changed += 1
+    for rel in previous.keys() - tree.keys():
+        (out / rel).unlink(missing_ok=True)
+        changed += 1
+    return changed
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -61,6 +89,43 @@ def site_url(root: Path) -> str:
         return ""
     data = yaml.load(config.read_text(encoding="utf-8"), Loader=_ConfigLoader)
     return str(data.get("site_url") or "") if isinstance(data, dict) else ""
+
+
+def serve_command(root: Path, host: str, port: int) -> list[str]:
+    """The development server `atlas serve` runs (and `make serve`, and the bench).
+
+    `--dirty`: after an edit only the pages whose Markdown changed are rendered again (the
+    hooks regenerate build/docs from content/ first, touching only changed files). A dirty
+    build logs a warning, which strict mode would turn into an abort: `--no-strict` here
+    only; `atlas build` and `atlas check` stay strict. The first build, into an empty
+    temporary folder, is a full one."""
+    return [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "serve",
+        "--livereload",
+        "--dirty",
+        "--no-strict",
+        "--config-file",
+        str(root / "mkdocs.yml"),
+        "--dev-addr",
+        f"{host}:{port}",
+    ]
+
+
+def prepare_serve(root: Path) -> None:
+    """Check content/ (raising ContentError) and make sure the docs folder exists.
+
+    The server's own first build renders the docs tree; generating it here too would
+    double the start-up time, and the caches the generator fills (citations) would be
+    filled in this process, not the server's."""
+    out = root / DOCS_DIR
+    guard_output(root, out)
+    errors = [p for p in build_knowledge_base(root).problems if p.severity is Severity.error]
+    if errors:
+        raise ContentError(errors)
+    out.mkdir(parents=True, exist_ok=True)
 
 
 def build_site(root: Path, site: Path, config: Path) -> None:
