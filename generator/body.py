@@ -97,8 +97,8 @@ def parse_body(body: str) -> ParsedBody:
     # Destinations CommonMark refuses as links (a tab inside 'java\tscript:') may still
     # be links to another Markdown parser, so they are judged too.
     links: list[BodyLink] = []
-    for number, text in enumerate(lines):
-        if "](" in text:
+    if _LINKISH_RE.search(body):
+        for number, text in enumerate(lines):
             for match in _LINKISH_RE.finditer(text):
                 links.append(BodyLink("link", match.group(1), number, match.start(1) + 1))
     if is_plain(body):
@@ -117,29 +117,30 @@ def _parse_plain(
     links = list(links)  # left untouched for the full parser if this reading gives up
     headings: list[Heading] = []
     seen_anchors: dict[str, int] = {}
-    for number, line in enumerate(lines):
+    for number in [i for i, line in enumerate(lines) if "#" in line or "[" in line or "]" in line]:
+        line = lines[number]
         if "#" in line:
             heading = _ATX_HEADING_RE.match(line)
             if heading is not None:
                 text = _atx_heading_text(heading.group(2) or "")
                 if any(c in text for c in "[]*_"):
                     return None
-                anchor = _unique(heading_slug(text, "-"), seen_anchors)
+                anchor = _unique(_slug(text), seen_anchors)
                 headings.append(Heading(len(heading.group(1)), text, anchor, number))
                 continue
-        elif "[" not in line and "]" not in line:
-            continue
         markers = _LIST_MARKERS_RE.match(line).group()  # type: ignore[union-attr]
         if markers.strip() and (
             "\t" in markers or "     " in markers or line[len(markers) :].startswith("#")
         ):
             return None  # indented code, or a heading, inside a list item
+        found = 0
         for match in _PLAIN_LINK_RE.finditer(line):
             url = _normalized_url(match.group(2))
             kind: Literal["link", "image"] = "image" if match.group(1) else "link"
             links.append(BodyLink(kind, url, number, col_of(number, url) if url else 1))
-        rest = _PLAIN_LINK_RE.sub("", line)
-        if "[" in rest or "]" in rest:
+            found += 1
+        # Each link holds one '[' and one ']'; any other bracket may mean something else.
+        if line.count("[") != found or line.count("]") != found:
             return None
     return ParsedBody(tuple(links), (), tuple(headings))
 
@@ -147,6 +148,11 @@ def _parse_plain(
 # Characters markdown-it-py's link normalisation leaves as they are; most targets are
 # relative paths made of nothing else.
 _UNCHANGED_URL_RE = re.compile(r"[A-Za-z0-9./#_-]*")
+
+
+@functools.lru_cache(maxsize=4096)
+def _slug(text: str) -> str:
+    return str(heading_slug(text, "-"))  # headings repeat from entry to entry
 
 
 @functools.lru_cache(maxsize=65536)

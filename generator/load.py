@@ -31,6 +31,7 @@ KeyPath = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column in the file
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _FM_BOUNDARY = YAMLHandler.FM_BOUNDARY  # python-frontmatter's definition of a '---' line
 assert _FM_BOUNDARY is not None
 
@@ -265,8 +266,12 @@ def read_text(path: Path, rel: PurePosixPath) -> tuple[str | None, list[Problem]
                 "save the file with UTF-8 encoding",
             )
         ]
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if _CONTROL_RE.search(text) is None:  # one scan of the whole text in the usual case
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Control characters are single bytes in UTF-8 that no other character contains,
+    # so deleting them from the bytes (in C) tells whether there are any.
+    if len(raw.translate(None, _CONTROL_BYTES)) == len(raw):
         return text, []
     problems = []
     for lineno, line in enumerate(text.split("\n"), start=1):
@@ -418,7 +423,26 @@ def parse_yaml(
 
 # libyaml's parser when PyYAML was built with it (the wheels are): same events and
 # marks as the pure-Python one, many times faster.
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVED: dict[tuple[Any, Any, Any], str] = {}
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc]
+    """The safe loader, remembering which type each short plain value resolves to:
+    front matter repeats the same field names, dates, ids and numbers thousands of
+    times, and the resolver tries a list of patterns on each."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        key = (kind, value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if value is None or len(value) <= 40:
+                _RESOLVED[key] = tag
+        return tag
+
+
+_LOADER: Any = _Loader
 _CONSTRUCTOR = yaml.SafeLoader.yaml_constructors
 _SCALARS = yaml.constructor.SafeConstructor()
 

@@ -8,6 +8,7 @@ overrides print escaped.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -582,17 +583,23 @@ def write_tree(tree: Mapping[PurePosixPath, str], out_dir: Path) -> int:
     server sees one change, not a storm) and removing files no longer generated.
     Returns the number of files written or removed."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    # One walk of the folder instead of a stat (and a mkdir) per file.
+    existing = {Path(folder) / name for folder, _, names in os.walk(out_dir) for name in names}
+    folders = {out_dir}
     changed = 0
+    wanted: set[Path] = set()
     for rel, text in tree.items():
         target = out_dir / rel
-        if target.is_file() and target.read_text(encoding="utf-8") == text:
+        wanted.add(target)
+        data = text.encode("utf-8")
+        if target in existing and target.read_bytes() == data:
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        target.write_bytes(data)
         changed += 1
-    wanted = {out_dir / rel for rel in tree}
-    for existing in sorted(p for p in out_dir.rglob("*") if p.is_file()):
-        if existing not in wanted:
-            existing.unlink()
-            changed += 1
+    for stale in sorted(existing - wanted):
+        stale.unlink()
+        changed += 1
     return changed
