@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -52,3 +53,28 @@ def test_small_bench_writes_the_table(tmp_path: Path) -> None:
     assert "| 60 |" in text and "| 120 |" in text
     for target in ("≤ 2.5 × read+parse", "≤ 500 MB", "≤ 15 % of the build", "≤ 1 MB gzipped"):
         assert target in text
+
+
+@pytest.mark.browser
+def test_search_latency_is_measured_inside_the_page(built_site: Path) -> None:
+    """The bench's search timing runs against a real site, in English and in Chinese,
+    and counts only result lists that answer the full query (it raises otherwise)."""
+    script = (
+        "import json, sys; from pathlib import Path; sys.path.insert(0, 'bench'); import run; "
+        "t = run.browser_search(Path(sys.argv[1]), ['assisting', '信息网络'], samples=2); "
+        "print(json.dumps([[x.query, x.samples_ms, x.worker_ms, x.results] for x in t]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(built_site)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    timings = json.loads(result.stdout)
+    assert [t[0] for t in timings] == ["assisting", "信息网络"]
+    for _, samples, worker, shown in timings:
+        assert len(samples) == 2 and all(0 < ms < 10_000 for ms in samples)
+        assert all(0 < w <= ms for w, ms in zip(worker, samples, strict=True))
+        assert "matching" in shown
