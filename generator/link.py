@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import posixpath
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
@@ -331,12 +332,23 @@ def _anchors(validated: Validated) -> dict[str, frozenset[str]]:
 
 def resolve_link(path: PurePosixPath, url: str) -> tuple[str, str] | None:
     """(target file, anchor) of a relative link, or None for external links."""
+    resolved = _resolve_from(str(path.parent), url)
+    if resolved is None:
+        return None
+    target, anchor = resolved
+    return (target or str(path)), anchor
+
+
+@functools.lru_cache(maxsize=65536)
+def _resolve_from(folder: str, url: str) -> tuple[str, str] | None:
+    # Entries sit in three folders and link to the same few targets: worth remembering.
+    # An empty target means the linking page itself.
     parts = urlsplit(url)
     if parts.scheme or parts.netloc:
         return None
     if not parts.path:
-        return str(path), unquote(parts.fragment)
-    target = posixpath.normpath(posixpath.join(str(path.parent), unquote(parts.path)))
+        return "", unquote(parts.fragment)
+    target = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
     return target, unquote(parts.fragment)
 
 
