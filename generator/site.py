@@ -18,11 +18,15 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from . import build_knowledge_base
+from .citations import formatted_citations
 from .docs_tree import docs_tree
 from .problems import Problem, Severity
-from .render import write_tree
+from .render import page_url, write_tree
+from .schema import Reference
 
 DOCS_DIR = Path("build/docs")
+# Formatted citations from earlier builds (see citations.FormattedCitations).
+CITATIONS_CACHE = Path("build/cache/citations.json")
 
 
 class ContentError(Exception):
@@ -48,7 +52,17 @@ def generate_tree(root: Path) -> Tree:
     errors = [p for p in kb.problems if p.severity is Severity.error]
     if errors:
         raise ContentError(errors)
-    return docs_tree(kb, site_url(root))
+    url = site_url(root)
+    citations = formatted_citations()
+    citations.load(root / CITATIONS_CACHE)
+    citations.prepare(
+        (entry.id, entry.meta, page_url(url, entry))
+        for entry in kb.entries.values()
+        if isinstance(entry.meta, Reference)
+    )
+    tree = docs_tree(kb, url)
+    citations.save(root / CITATIONS_CACHE)
+    return tree
 
 
 def generate(root: Path, out: Path) -> int:

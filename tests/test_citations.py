@@ -24,11 +24,13 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from conftest import REPO
 
+import generator.citations as citations_module
 from generator import build_knowledge_base
 from generator.citations import (
     BIBTEX_TYPES,
     CSL_TYPES,
     RIS_TYPES,
+    FormattedCitations,
     bibtex,
     citation_meta,
     csl_item,
@@ -466,3 +468,52 @@ def test_apa(refs: dict[str, Reference]) -> None:
 def test_unknown_style_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown style"):
         formatted("x", make_ref(), "u", "mla")
+
+
+def requests_of(refs: dict[str, Reference]) -> list[tuple[str, Reference, str]]:
+    return [(ref_id, ref, PAGE.format(ref_id)) for ref_id, ref in sorted(refs.items())]
+
+
+def test_parallel_preparation_gives_the_texts_one_process_gives(
+    refs: dict[str, Reference], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(citations_module, "_PER_WORKER", 1)  # fork even for a few
+    prepared = FormattedCitations()
+    prepared.prepare(requests_of(refs))
+    assert len(prepared._texts) == 2 * len(refs)
+    for ref_id, ref, page in requests_of(refs):
+        for style in (GB, "apa"):
+            request = citations_module._request(
+                *citations_module._prepared(ref_id, ref, page, style), style
+            )
+            assert prepared._texts[request] == citations_module._citeproc_text(request)
+
+
+def test_formatted_citations_are_remembered_across_builds(
+    refs: dict[str, Reference], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = FormattedCitations()
+    first.prepare(requests_of(refs))
+    cache = tmp_path / "build/cache/citations.json"
+    first.save(cache)
+
+    def no_citeproc(request: object) -> str:
+        raise AssertionError("citeproc-py called although the text was saved")
+
+    monkeypatch.setattr(citations_module, "_citeproc_text", no_citeproc)
+    second = FormattedCitations()
+    second.load(cache)
+    assert second._texts == first._texts
+    second.prepare(requests_of(refs))  # nothing left to format
+
+
+@pytest.mark.parametrize(
+    "saved",
+    ["{not json", '{"stamp": "citeproc-py 0.0.1", "texts": [["a", "b", "c", "d"]]}', "[]"],
+)
+def test_a_damaged_or_outdated_citation_cache_is_ignored(saved: str, tmp_path: Path) -> None:
+    cache = tmp_path / "citations.json"
+    cache.write_text(saved, encoding="utf-8")
+    loaded = FormattedCitations()
+    loaded.load(cache)
+    assert loaded._texts == {}
