@@ -111,6 +111,12 @@ def on_files(files: Any, config: Any) -> Any:
     return files
 
 
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    if STATE.serving:
+        env.bytecode_cache = STATE.templates  # templates compiled once, not once a build
+    return env
+
+
 def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
     if STATE.serving:
         STATE.rebuilt.add(page.url)  # a dirty rebuild renders only changed pages

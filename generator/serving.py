@@ -10,6 +10,8 @@ normally, so it lives as long as the server process):
   is kept here, by page, and the rebuilt pages' entries replace their old ones;
 - the docs tree: the tree last written to build/docs is kept, so a rebuild writes the
   files whose text changed without reading the others back from disk;
+- compiled theme templates: MkDocs makes a new Jinja environment for every build, which
+  would compile each template of the theme again; their bytecode is kept here;
 - vanished pages: a page deleted or renamed in content/ would stay in the served site, so
   every output the previous build wrote and this one no longer does is removed.
 
@@ -21,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import jinja2
 
 from .render import write_tree
 from .site import Tree, generate_tree, guard_output, update_tree
@@ -34,6 +38,22 @@ def page_of(location: str) -> str:
     return location.split("#", 1)[0]
 
 
+class TemplateCache(jinja2.BytecodeCache):
+    """Jinja bytecode in memory. Jinja checks each template's source checksum on load, so
+    an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.compiled.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
 @dataclass
 class ServeState:
     serving: bool = False
@@ -44,6 +64,7 @@ class ServeState:
     outputs: set[Path] = field(default_factory=set)
     # The docs tree as last written by this process; None: not known, compare with disk.
     tree: Tree | None = None
+    templates: TemplateCache = field(default_factory=TemplateCache)
     # The whole search index, entries grouped by page URL, in first-build order.
     search: dict[str, list[SearchDoc]] = field(default_factory=dict)
 
