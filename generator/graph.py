@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from xml.sax.saxutils import escape, quoteattr
@@ -111,14 +111,42 @@ def graph_svg(
     if center is None:
         layout = _columns_layout(kb, list(kb.entries))
         title = "Cyberlaw Atlas: map of all entries"
-    else:
-        if depth < 1:
-            raise ValueError(f"depth must be at least 1, not {depth}")
-        rings = neighbourhood(kb, center, depth)
-        layout = _rings_layout(kb, rings)
+        return _document(title, layout, _edges(kb, layout.boxes), center, href_prefix)
+    if depth < 1:
+        raise ValueError(f"depth must be at least 1, not {depth}")
+    rings = neighbourhood(kb, center, depth)
+    shown = [i for ring in rings for i in ring]
+    edges = _edges(kb, frozenset(shown))
+    key = (
+        href_prefix,
+        tuple(tuple(ring) for ring in rings),
+        tuple(_drawn_facts(kb.entries[i]) for i in shown),
+        tuple(edges),
+    )
+    drawn = _DRAWN.get(key)
+    if drawn is None:
         title = f"Cyberlaw Atlas: map around {kb.entries[center].meta.title}"
-    edges = _edges(kb, layout.boxes)
-    return _document(title, layout, edges, center, href_prefix)
+        drawn = _document(title, _rings_layout(kb, rings), edges, center, href_prefix)
+        _DRAWN[key] = drawn
+    return drawn
+
+
+# Maps around an entry drawn before in this process, by everything their drawing reads:
+# the rings of ids, what is shown of each entry (_drawn_facts) and the relations among
+# them, which are also all the adjacency the ring layout consults. While `atlas serve`
+# runs, an edit then redraws only the maps it changes, not a thousand.
+_DRAWN: dict[tuple[object, ...], str] = {}
+
+
+def _drawn_facts(entry: Entry) -> tuple[str, ...]:
+    return (
+        entry.id,
+        entry.kind.value,
+        entry.meta.title,
+        node_label(entry),
+        node_label(entry, CENTRE_LABEL_CHARS),
+        _tooltip(entry),
+    )
 
 
 def graph_files(kb: KnowledgeBase) -> dict[PurePosixPath, str]:
@@ -127,6 +155,8 @@ def graph_files(kb: KnowledgeBase) -> dict[PurePosixPath, str]:
         # The id is otherwise valid, but its map would overwrite the whole map.
         raise ValueError(f"an entry may not be called '{WHOLE_MAP}': {map_path(WHOLE_MAP)}")
     out = {map_path(None): graph_svg(kb, None, href_prefix=MAP_HREF_PREFIX)}
+    if len(_DRAWN) > 4 * len(kb.entries):
+        _DRAWN.clear()  # mostly drawings of earlier versions: start afresh
     for entry_id in kb.entries:
         out[map_path(entry_id)] = graph_svg(kb, entry_id, 1, href_prefix=MAP_HREF_PREFIX)
     return out
@@ -189,7 +219,7 @@ def _edge_style(fields: set[str]) -> str:
     return "cites"
 
 
-def _edges(kb: KnowledgeBase, shown: Mapping[str, _Box]) -> list[_Edge]:
+def _edges(kb: KnowledgeBase, shown: Collection[str]) -> list[_Edge]:
     """Relations between shown entries, one edge per pair whichever fields name it."""
     fields: dict[tuple[str, str], set[str]] = defaultdict(set)
     for source in shown:
