@@ -51,6 +51,13 @@ class Size:
     def peak(self, name: str) -> float:
         return max(r.peak_mb for r in self.results[name])
 
+    def share(self, *, cold: bool) -> float:
+        """The generator's part of a full build. The build was timed with an empty cache;
+        a later build runs the same MkDocs after a generation with the cache filled."""
+        mkdocs = self.median("build") - self.median("generate")
+        generate = self.median("generate" if cold else "generate_warm")
+        return generate / (generate + mkdocs)
+
 
 def timed(command: list[str], cwd: Path) -> Run:
     """Wall time and peak resident memory of one fresh process."""
@@ -77,16 +84,25 @@ def measure(entries: int, runs: int, work: Path) -> Size:
     )
     size = Size(entries)
     atlas = [PYTHON, "-m", "generator.cli", "--root", str(project)]
-    plan = {
-        "baseline": [PYTHON, "-c", BASELINE, str(project / "content")],
-        "check": [*atlas, "check"],
-        "generate": [*atlas, "generate", "--out", str(work / f"docs-{entries}")],
-        "build": [*atlas, "build", "--site-dir", str(project / "site")],
+    docs = work / f"docs-{entries}"
+    cache = project / "build/cache"  # formatted citations kept between builds
+    generate = [*atlas, "generate", "--out", str(docs)]
+    plan: dict[str, tuple[list[str], bool]] = {  # name: command, with an empty cache
+        "baseline": ([PYTHON, "-c", BASELINE, str(project / "content")], False),
+        "check": ([*atlas, "check"], False),
+        # The first build of a fresh clone: no citation formatted yet.
+        "generate": (generate, True),
+        # Every later build: the citations are remembered in build/cache.
+        "generate_warm": (generate, False),
+        "build": ([*atlas, "build", "--site-dir", str(project / "site")], True),
     }
-    for name, command in plan.items():
-        size.results[name] = [timed(command, project) for _ in range(runs)]
-        if name == "generate":
-            shutil.rmtree(work / f"docs-{entries}")  # each run writes the whole tree
+    for name, (command, cold) in plan.items():
+        size.results[name] = []
+        for _ in range(runs):
+            if cold:
+                shutil.rmtree(cache, ignore_errors=True)
+            shutil.rmtree(docs, ignore_errors=True)  # each run writes the whole tree
+            size.results[name].append(timed(command, project))
     site = project / "site"
     index = (site / "search/search_index.json").read_bytes()
     size.facts["site_mb"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6
@@ -346,18 +362,22 @@ def serve_rebuild_seconds(project: Path, edits: int = 3) -> float:
     return statistics.median(serve_rebuild_samples(project, edits))
 
 
-def report(sizes: list[Size], extra: dict[str, float], runs: int) -> tuple[str, bool]:
+def report(
+    sizes: list[Size], extra: dict[str, float], runs: int, notes: list[str] | None = None
+) -> tuple[str, bool]:
+    notes = notes or []
     rows = [
-        "| entries | read + parse (C YAML) | atlas check | peak MB (check) | generate "
-        "| full build | "
-        "generator share | site MB | search index (raw / gzip) |",
+        "| entries | read + parse (C YAML) | atlas check | peak MB (check) "
+        "| generate (first / later) | full build | "
+        "generator share (first / later) | site MB | search index (raw / gzip) |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for s in sizes:
         rows.append(
             f"| {s.entries:,} | {s.median('baseline'):.2f} s | {s.median('check'):.2f} s | "
-            f"{s.peak('check'):.0f} | {s.median('generate'):.2f} s | {s.median('build'):.1f} s | "
-            f"{s.median('generate') / s.median('build'):.0%} | {s.facts['site_mb']:.0f} | "
+            f"{s.peak('check'):.0f} | {s.median('generate'):.2f} s / "
+            f"{s.median('generate_warm'):.2f} s | {s.median('build'):.1f} s | "
+            f"{s.share(cold=True):.0%} / {s.share(cold=False):.0%} | {s.facts['site_mb']:.0f} | "
             f"{s.facts['index_kb']:,.0f} KB / {s.facts['index_gz_kb']:,.0f} KB |"
         )
     targets: list[tuple[str, str, bool]] = []
@@ -384,10 +404,15 @@ def report(sizes: list[Size], extra: dict[str, float], runs: int) -> tuple[str, 
                     growth <= allowed,
                 )
             )
-    share = first.median("generate") / first.median("build")
-    targets.append(
-        (f"generator ≤ 15 % of the build at {first.entries:,}", f"{share:.0%}", share <= 0.15)
-    )
+    for cold, when in ((True, "first build of a clone"), (False, "every later build")):
+        share = first.share(cold=cold)
+        targets.append(
+            (
+                f"generator ≤ 15 % of the build at {first.entries:,} ({when})",
+                f"{share:.0%}",
+                share <= 0.15,
+            )
+        )
     targets.append(
         (
             f"search data ≤ 1 MB gzipped at {first.entries:,}",
@@ -419,7 +444,26 @@ def report(sizes: list[Size], extra: dict[str, float], runs: int) -> tuple[str, 
         f"Measured by `make bench` on {machine}; each time is the median of {runs} fresh "
         "processes. Synthetic knowledge bases come from `atlas synth N DIR` (10 % offences, "
         "24 % proposals, 66 % references, bodies of about 600 words in English and Chinese, "
-        "cross-linked).\n\n" + "\n".join(rows) + "\n\n## Targets\n\n" + "\n".join(lines) + "\n\n"
+        "cross-linked).\n\n"
+        + "\n".join(rows)
+        + "\n\n## Targets\n\n"
+        + "\n".join(lines)
+        + "\n\n"
+        + "".join(f"{note}\n" for note in notes)
+        + "\n## How it is measured\n\n"
+        "- *read + parse* is the floor `atlas check` is held to: one process reading every "
+        "file and parsing its front matter with PyYAML's C loader, nothing else.\n"
+        "- *generate (first)* starts with an empty `build/cache` (a fresh clone, or CI): every "
+        "citation is formatted by citeproc-py, on every core. *generate (later)* finds the "
+        "formatted citations of the previous build there. The full build is timed with an "
+        "empty cache; the later share puts the later generation in front of the same "
+        "MkDocs time.\n"
+        "- Search latency is measured inside chromium from the key press of the last "
+        "character to the result list showing that query's results; the serve time from "
+        "saving an edited entry to the served page containing the edit, while `atlas "
+        "serve` (what `make serve` runs) is running.\n"
+        "- The machine's disk makes file creation erratic (the same write of 4,000 files "
+        "took 0.3 s to 4 s), so single runs vary; the medians are what the targets use.\n\n"
         "## Reproduce\n\n```sh\n"
         "make bench   # 1,000 and 10,000 entries, with browser and serve timings\n"
         ".venv/bin/python bench/run.py --sizes 100 --runs 1   # a quick check\n```\n"
@@ -441,23 +485,30 @@ def main() -> int:
             print(f"bench: {n:,} entries ...", flush=True)
             sizes.append(measure(n, args.runs, work))
         extra: dict[str, float] = {}
+        notes: list[str] = []
         if args.browser:
             first = work / f"kb-{args.sizes[0]}"
             # An English query, and a Chinese one (a word of synth's Chinese text).
             searches = browser_search(first / "site", ["synthetic offence", "人工智能"])
             for t in searches:
                 each = ", ".join(f"{m:.0f}" for m in t.samples_ms)
-                print(
-                    f"bench: search {t.query!r} ({t.results}): first results in "
-                    f"{t.median_ms:.0f} ms (samples {each}; of which the search worker "
-                    f"{statistics.median(t.worker_ms):.0f} ms); search index ready "
-                    f"{t.ready_ms / 1000:.1f} s after the page started"
+                notes.append(
+                    f"- Search {t.query!r} at {args.sizes[0]:,} entries ({t.results}): first "
+                    f"results in {t.median_ms:.0f} ms (samples {each}; of which the search "
+                    f"worker {statistics.median(t.worker_ms):.0f} ms); the search index was "
+                    f"ready {t.ready_ms / 1000:.1f} s after the page started loading."
                 )
+                print(notes[-1])
             extra["search_ms"] = max(t.median_ms for t in searches)  # both must meet it
             rebuilds = serve_rebuild_samples(first, edits=args.runs)
-            print("bench: edit to served page, s:", ", ".join(f"{s:.2f}" for s in rebuilds))
+            notes.append(
+                f"- `atlas serve` at {args.sizes[0]:,} entries, edit to served page: "
+                + ", ".join(f"{s:.2f} s" for s in rebuilds)
+                + "."
+            )
+            print(notes[-1])
             extra["rebuild_s"] = statistics.median(rebuilds)
-        text, all_met = report(sizes, extra, args.runs)
+        text, all_met = report(sizes, extra, args.runs, notes)
         print(text)
         if args.out:
             args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -627,6 +627,7 @@ class FormattedCitations:
         workers = min(os.cpu_count() or 1, len(missing) // _PER_WORKER)
         # Forking a process that runs other threads (a server) could copy a held lock.
         if workers < 2 or threading.active_count() > 1:
+            self._texts.update(zip(missing, _citeproc_texts(missing), strict=True))
             return
         chunks = [missing[i::workers] for i in range(workers)]
         context = multiprocessing.get_context("fork")

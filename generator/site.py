@@ -18,10 +18,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from . import build_knowledge_base
-from .citations import formatted_citations
-from .docs_tree import docs_tree
 from .problems import Problem, Severity
-from .render import page_url, write_tree
 from .schema import Reference
 
 DOCS_DIR = Path("build/docs")
@@ -52,6 +49,12 @@ def generate_tree(root: Path) -> Tree:
     errors = [p for p in kb.problems if p.severity is Severity.error]
     if errors:
         raise ContentError(errors)
+    # Imported here: rendering pulls in citeproc-py and lxml, which `atlas check` (the
+    # command contributors run most, and which imports this module) never needs.
+    from .citations import formatted_citations
+    from .docs_tree import docs_tree
+    from .render import page_url
+
     url = site_url(root)
     citations = formatted_citations()
     citations.load(root / CITATIONS_CACHE)
@@ -68,6 +71,8 @@ def generate_tree(root: Path) -> Tree:
 def generate(root: Path, out: Path) -> int:
     """Render the knowledge base into `out`; raise ContentError (writing nothing) on errors."""
     guard_output(root, out)
+    from .render import write_tree
+
     return write_tree(generate_tree(root), out)
 
 

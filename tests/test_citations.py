@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -478,8 +479,19 @@ def test_parallel_preparation_gives_the_texts_one_process_gives(
     refs: dict[str, Reference], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(citations_module, "_PER_WORKER", 1)  # fork even for a few
+    # Other tests leave server threads running; the work here takes no lock they hold.
+    monkeypatch.setattr(citations_module.threading, "active_count", lambda: 1)
+    pools: list[int] = []
+    real_pool = citations_module.ProcessPoolExecutor
+
+    def counted_pool(workers: int, **kwargs: Any) -> Any:
+        pools.append(workers)
+        return real_pool(workers, **kwargs)
+
+    monkeypatch.setattr(citations_module, "ProcessPoolExecutor", counted_pool)
     prepared = FormattedCitations()
     prepared.prepare(requests_of(refs))
+    assert pools == [min(os.cpu_count() or 1, 2 * len(refs))] and pools[0] >= 2
     assert len(prepared._texts) == 2 * len(refs)
     for ref_id, ref, page in requests_of(refs):
         for style in (GB, "apa"):
