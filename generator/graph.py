@@ -184,10 +184,13 @@ def neighbourhood(kb: KnowledgeBase, center: str, depth: int) -> list[list[str]]
 
 # One adjacency per knowledge base: every entry's map needs it, and recomputing it for
 # each would make writing all maps grow with the square of the number of entries.
-_ADJACENCY: dict[int, tuple[object, Mapping[str, frozenset[str]]]] = {}
+_ADJACENCY: dict[int, tuple[object, Mapping[str, tuple[str, ...]]]] = {}
 
 
-def _adjacency(kb: KnowledgeBase) -> Mapping[str, frozenset[str]]:
+def _adjacency(kb: KnowledgeBase) -> Mapping[str, tuple[str, ...]]:
+    """Each entry's neighbours, in id order: layouts average floats over them, and a sum
+    in set order (which changes with Python's hash seed) would change the drawing from
+    one run to the next."""
     cached = _ADJACENCY.get(id(kb))
     if cached is not None and cached[0] is kb.outbound:
         return cached[1]
@@ -196,7 +199,7 @@ def _adjacency(kb: KnowledgeBase) -> Mapping[str, frozenset[str]]:
         for rel in relations:
             adjacent[rel.source].add(rel.target)
             adjacent[rel.target].add(rel.source)
-    result = {i: frozenset(adjacent[i]) for i in kb.entries}
+    result = {i: tuple(sorted(adjacent[i])) for i in kb.entries}
     _ADJACENCY.clear()  # keep only the newest knowledge base
     _ADJACENCY[id(kb)] = (kb.outbound, result)
     return result
@@ -371,7 +374,7 @@ def _barycentre_order(
     kb: KnowledgeBase,
     columns: Mapping[Kind, list[str]],
     kind: Kind,
-    adjacent: Mapping[str, frozenset[str]],
+    adjacent: Mapping[str, tuple[str, ...]],
 ) -> list[str]:
     """Column `kind` sorted by the mean place of each entry's neighbours in the other
     columns; an entry with none keeps its place."""
@@ -385,7 +388,7 @@ def _barycentre_order(
 
 
 def _column_heights(
-    kb: KnowledgeBase, columns: Mapping[Kind, list[str]], adjacent: Mapping[str, frozenset[str]]
+    kb: KnowledgeBase, columns: Mapping[Kind, list[str]], adjacent: Mapping[str, tuple[str, ...]]
 ) -> dict[str, float]:
     """Vertical centres. The longest column is evenly spaced; each shorter one is placed
     at its neighbours' mean height, pushed apart to a row's distance, so a small column

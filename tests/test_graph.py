@@ -4,13 +4,16 @@ generated, neighbourhoods exact, nothing executable, contributor text escaped.""
 from __future__ import annotations
 
 import itertools
+import os
 import posixpath
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import DATA, MakeKb
+from conftest import DATA, REPO, MakeKb
 
 from generator import KnowledgeBase, build_knowledge_base
 from generator.graph import (
@@ -26,6 +29,7 @@ from generator.graph import (
     truncate,
 )
 from generator.render import render
+from generator.synth import synthesise
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
@@ -324,3 +328,29 @@ def test_real_maps_stay_small(real: KnowledgeBase) -> None:
     files = graph_files(real)
     assert len(files[PurePosixPath("map/index.svg")]) < 500_000
     assert all(len(text) < 200_000 for text in files.values())
+
+
+def test_the_whole_map_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """Layouts average positions over neighbours: summed in set order, which changes with
+    Python's hash seed, the floats moved boxes, and each build wrote another map of all
+    entries (at 1,000 entries every seed gave a different one)."""
+    synthesise(1000, tmp_path, REPO)
+    script = (
+        "import hashlib, sys; from pathlib import Path; from generator import "
+        "build_knowledge_base; from generator.graph import graph_svg; "
+        "kb = build_knowledge_base(Path(sys.argv[1])); "
+        "print(hashlib.sha256(graph_svg(kb, None, href_prefix='../').encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path)],
+            cwd=REPO,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1
