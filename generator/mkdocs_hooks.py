@@ -78,16 +78,20 @@ def on_config(config: Any) -> Any:
 def on_pre_build(config: Any) -> None:
     if not STATE.serving:
         return  # `atlas build` generated the tree already, and checked it
-    root = Path(config.config_file_path).parent
+    config_file = Path(config.config_file_path)
+    docs = Path(config.docs_dir)
     try:
-        changed = STATE.regenerate(root, Path(config.docs_dir))
+        changed = STATE.regenerate(config_file.parent, docs)
     except ContentError as error:
         for problem in error.problems:
             log.error(problem.text())
         log.error("%s; the site shows the last good version", summary_line(error.problems))
-        return
-    if changed:
-        log.info("atlas: regenerated %d file(s) from content/", changed)
+    else:
+        if changed:
+            log.info("atlas: regenerated %d file(s) from content/", changed)
+    if STATE.config_changed(config_file):
+        STATE.touch_docs(docs)
+        log.info("atlas: %s changed: every page is rendered again", config_file.name)
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:

@@ -12,6 +12,8 @@ normally, so it lives as long as the server process):
   files whose text changed without reading the others back from disk;
 - compiled theme templates: MkDocs makes a new Jinja environment for every build, which
   would compile each template of the theme again; their bytecode is kept here;
+- mkdocs.yml: a dirty rebuild renders only pages whose Markdown changed, so when the
+  configuration changed every page of the docs tree is marked changed;
 - vanished pages: a page deleted or renamed in content/ would stay in the served site, so
   every output the previous build wrote and this one no longer does is removed.
 
@@ -20,6 +22,7 @@ No MkDocs import here: `mkdocs_hooks.py` feeds this plain data.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +68,8 @@ class ServeState:
     # The docs tree as last written by this process; None: not known, compare with disk.
     tree: Tree | None = None
     templates: TemplateCache = field(default_factory=TemplateCache)
+    # mkdocs.yml's modification time at the previous build.
+    config_stamp: int | None = None
     # The whole search index, entries grouped by page URL, in first-build order.
     search: dict[str, list[SearchDoc]] = field(default_factory=dict)
 
@@ -77,6 +82,22 @@ class ServeState:
         changed = write_tree(tree, out) if previous is None else update_tree(tree, previous, out)
         self.tree = tree  # only once written: after a failure, compare with the disk again
         return changed
+
+    def config_changed(self, config_file: Path) -> bool:
+        """Whether `config_file` changed since the previous build (False on the first)."""
+        stamp = config_file.stat().st_mtime_ns
+        changed = self.config_stamp is not None and stamp != self.config_stamp
+        self.config_stamp = stamp
+        return changed
+
+    @staticmethod
+    def touch_docs(out: Path) -> int:
+        """Mark every file of the docs tree changed, so that a dirty build renders every
+        page again. Returns the number of files."""
+        files = [path for path in out.rglob("*") if path.is_file()]
+        for path in files:
+            os.utime(path)
+        return len(files)
 
     def start_build(self, pages: set[str], outputs: set[Path], site_dir: Path) -> list[Path]:
         """Record this build's pages and outputs; delete outputs that vanished since the

@@ -122,6 +122,11 @@ def test_serve_rebuilds_edited_pages_and_keeps_the_whole_search_index(tmp_path: 
             time.sleep(0.2)
         assert "Brand new text" not in fetch(f"{base}/references/new-ref/")
         assert fetch_index(base).keys() == before.keys()
+
+        # mkdocs.yml: every page follows, not only those whose Markdown changed.
+        edit(project / "mkdocs.yml", "site_name: Cyberlaw Atlas", "site_name: Renamed Atlas")
+        assert wait_for(f"{base}/references/shi-2025/", "Renamed Atlas", 30)
+        assert fetch_index(base).keys() == before.keys()
         assert server.poll() is None
     finally:
         server.terminate()
