@@ -74,6 +74,7 @@ _BLOCK_QUOTE_SETEXT_OR_CODE_RE = re.compile(
 )
 _PLAIN_LINK_RE = re.compile(r'(!?)\[[^\[\]\n|]*\]\(([^()\s|]*)(?: +"[^"\n]*")?\)')
 _ATX_HEADING_RE = re.compile(r" {0,3}(#{1,6})([ \t].*)?$")
+_MAY_START_A_LIST_ITEM = frozenset(" \t-+*0123456789")
 _LIST_MARKERS_RE = re.compile(r"[ \t]*(?:(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$))*")
 
 
@@ -102,15 +103,13 @@ def parse_body(body: str) -> ParsedBody:
             for match in _LINKISH_RE.finditer(text):
                 links.append(BodyLink("link", match.group(1), number, match.start(1) + 1))
     if is_plain(body):
-        plain = _parse_plain(lines, links, col_of)
+        plain = _parse_plain(lines, links)
         if plain is not None:
             return plain
     return _parse_every_link(body, links, col_of)
 
 
-def _parse_plain(
-    lines: list[str], links: list[BodyLink], col_of: Callable[[int, str], int]
-) -> ParsedBody | None:
+def _parse_plain(lines: list[str], links: list[BodyLink]) -> ParsedBody | None:
     """A plain body read line by line, or None where a line is not plain after all: a
     bracket that is not part of a one-line `[text](target)` link, or a heading with
     brackets or emphasis."""
@@ -123,21 +122,22 @@ def _parse_plain(
             heading = _ATX_HEADING_RE.match(line)
             if heading is not None:
                 text = _atx_heading_text(heading.group(2) or "")
-                if any(c in text for c in "[]*_"):
+                if "[" in text or "]" in text or "*" in text or "_" in text:
                     return None
                 anchor = _unique(_slug(text), seen_anchors)
                 headings.append(Heading(len(heading.group(1)), text, anchor, number))
                 continue
-        markers = _LIST_MARKERS_RE.match(line).group()  # type: ignore[union-attr]
-        if markers.strip() and (
-            "\t" in markers or "     " in markers or line[len(markers) :].startswith("#")
-        ):
-            return None  # indented code, or a heading, inside a list item
+        if line[:1] in _MAY_START_A_LIST_ITEM:
+            markers = _LIST_MARKERS_RE.match(line).group()  # type: ignore[union-attr]
+            if markers.strip() and (
+                "\t" in markers or "     " in markers or line[len(markers) :].startswith("#")
+            ):
+                return None  # indented code, or a heading, inside a list item
         found = 0
         for match in _PLAIN_LINK_RE.finditer(line):
             url = _normalized_url(match.group(2))
             kind: Literal["link", "image"] = "image" if match.group(1) else "link"
-            links.append(BodyLink(kind, url, number, col_of(number, url) if url else 1))
+            links.append(BodyLink(kind, url, number, (line.find(url) + 1 or 1) if url else 1))
             found += 1
         # Each link holds one '[' and one ']'; any other bracket may mean something else.
         if line.count("[") != found or line.count("]") != found:
