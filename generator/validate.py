@@ -93,7 +93,7 @@ def validate(loaded: Loaded) -> Validated:
 def _validate_front(source: SourceFile, kind: Kind, problems: list[Problem]) -> EntryBase | None:
     model = MODELS[kind]
     front = source.front
-    data = thaw(front.data)
+    data = front.data  # pydantic reads the frozen mappings and tuples as they are
     try:
         return model.model_validate(data)
     except ValidationError as exc:
