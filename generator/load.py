@@ -445,6 +445,7 @@ class _Loader(_BASE_LOADER):  # type: ignore[misc]
 _LOADER: Any = _Loader
 _CONSTRUCTOR = yaml.SafeLoader.yaml_constructors
 _SCALARS = yaml.constructor.SafeConstructor()
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def _build(
@@ -468,6 +469,8 @@ def _build(
                 "remove the '!...' tag and write a plain value",
             )
         )
+    if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+        return node.value  # what the constructor returns for text, without two calls
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
