@@ -605,6 +605,8 @@ class FormattedCitations:
 
     def __init__(self) -> None:
         self._texts: dict[Request, str] = {}
+        self._saved = 0  # how many texts the file held when last loaded or saved
+        self._loaded: Path | None = None
 
     def text(self, request: Request) -> str:
         found = self._texts.get(request)
@@ -636,6 +638,9 @@ class FormattedCitations:
                 self._texts.update(zip(chunk, texts, strict=True))
 
     def load(self, path: Path) -> None:
+        if self._loaded == path:
+            return  # a later rebuild in the same process: the texts are here already
+        self._loaded = path
         try:
             saved = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -649,8 +654,12 @@ class FormattedCitations:
                 and all(isinstance(x, str) for x in entry)
             ):
                 self._texts.setdefault((entry[0], entry[1], entry[2]), entry[3])
+        self._saved = len(self._texts)
 
     def save(self, path: Path) -> None:
+        if len(self._texts) == self._saved and path.is_file():
+            return  # nothing new since it was read or written
+        self._saved = len(self._texts)
         texts = [[*request, text] for request, text in sorted(self._texts.items())]
         data = {"stamp": _cache_stamp(), "texts": texts}
         path.parent.mkdir(parents=True, exist_ok=True)
