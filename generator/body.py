@@ -67,7 +67,8 @@ def _parser() -> MarkdownIt:
     return md
 
 
-_MD = _parser()
+# Built on first use: a knowledge base of plain bodies never needs it.
+_full_parser = functools.cache(_parser)
 _LINKISH_RE = re.compile(r"\]\(\s*([^)\s]*[\t ][^)]*)\)")
 _BLOCK_QUOTE_SETEXT_OR_CODE_RE = re.compile(
     r"\n(?:[ \t]*>| {0,3}(?:=+|-+)[ \t]*(?:\n|$)|(?: {4}|\t)[^\n]*[\[\]#])"
@@ -160,7 +161,7 @@ def _normalized_url(target: str) -> str:
     """The href markdown-it-py gives a link to `target`."""
     if _UNCHANGED_URL_RE.fullmatch(target):
         return target
-    return str(_MD.normalizeLink(target))
+    return str(_full_parser().normalizeLink(target))
 
 
 def _atx_heading_text(after_marks: str) -> str:
@@ -179,7 +180,7 @@ def _parse_every_link(
     raw: list[RawHtml] = []
     headings: list[Heading] = []
     seen_anchors: dict[str, int] = {}
-    tokens = _MD.parse(body)
+    tokens = _full_parser().parse(body)
     for index, token in enumerate(tokens):
         start = token.map[0] if token.map else 0
         if token.type == "html_block":
