@@ -241,7 +241,12 @@ def _markdown_files(content: Path) -> list[tuple[str, ...]]:
 def read_text(path: Path, rel: PurePosixPath) -> tuple[str | None, list[Problem]]:
     """The file's text with BOM and CRLF normalised, or the problem that prevents it."""
     with path.open("rb") as file:
-        raw = file.read(MAX_FILE_BYTES + 1)  # never more than the limit in memory
+        # Never more than the limit in memory, but no buffer of the limit's size either:
+        # allocating a megabyte for each 4 kB file tripled the time spent reading.
+        size = min(os.fstat(file.fileno()).st_size, MAX_FILE_BYTES) + 1
+        raw = file.read(size)
+        if len(raw) == size:  # at the limit, or the file grew since its size was read
+            raw += file.read(MAX_FILE_BYTES + 1 - size)
     if len(raw) > MAX_FILE_BYTES:
         size = path.stat().st_size
         return None, [
