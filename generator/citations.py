@@ -648,11 +648,7 @@ class FormattedCitations:
         if not isinstance(saved, dict) or saved.get("stamp") != _cache_stamp():
             return
         for entry in saved.get("texts", []):
-            if (
-                isinstance(entry, list)
-                and len(entry) == 4
-                and all(isinstance(x, str) for x in entry)
-            ):
+            if _is_saved_text(entry):
                 self._texts.setdefault((entry[0], entry[1], entry[2]), entry[3])
         self._saved = len(self._texts)
 

@@ -367,7 +367,6 @@ def _check_body_links(
     links: tuple[Any, ...],
     anchors: Mapping[str, frozenset[str]],
 ) -> Iterator[Problem]:
-    here, folder = str(path), str(path.parent)
     for link_ in links:
         if link_.url.startswith("/"):
             yield at(
@@ -378,11 +377,10 @@ def _check_body_links(
                 "link to the Markdown file relatively, e.g. ../offences/art-287-2.md",
             )
             continue
-        resolved = _resolve_from(folder, link_.url)
+        resolved = resolve_link(path, link_.url)
         if resolved is None:
             continue
         target, anchor = resolved
-        target = target or here
         pos = (body_line + link_.line, link_.col)
         if target not in anchors:
             hint = "link to an entry's .md file, e.g. ../offences/art-287-2.md"
