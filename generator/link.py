@@ -332,7 +332,9 @@ def _anchors(validated: Validated) -> dict[str, frozenset[str]]:
 
 def resolve_link(path: PurePosixPath, url: str) -> tuple[str, str] | None:
     """(target file, anchor) of a relative link, or None for external links."""
-    resolved = _resolve_from(str(path.parent), url)
+    # dirname of the (cached) string: building path.parent for every link cost 0.3 s
+    # at 10,000 entries.
+    resolved = _resolve_from(posixpath.dirname(str(path)), url)
     if resolved is None:
         return None
     target, anchor = resolved
