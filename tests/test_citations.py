@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import multiprocessing
 import os
 import re
 from pathlib import Path
@@ -499,6 +500,52 @@ def test_parallel_preparation_gives_the_texts_one_process_gives(
                 *citations_module._prepared(ref_id, ref, page, style), style
             )
             assert prepared._texts[request] == citations_module._citeproc_text(request)
+
+
+def test_pages_rendered_while_citations_are_formatted_get_the_same_texts(
+    refs: dict[str, Reference], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(citations_module, "_PER_WORKER", 1)
+    monkeypatch.setattr(citations_module, "_CHUNK", 1)  # many chunks: some left to do here
+    monkeypatch.setattr(citations_module.threading, "active_count", lambda: 1)
+    prepared = FormattedCitations()
+    asked = requests_of(refs)
+    with prepared.preparing(asked):
+        assert prepared._pending  # handed to the workers, not done before the block
+        texts = {
+            (ref_id, style): prepared.text(
+                citations_module._request(
+                    *citations_module._prepared(ref_id, ref, page, style), style
+                )
+            )
+            for ref_id, ref, page in asked
+            for style in (GB, "apa")
+        }
+        assert not prepared._pending  # the first text waited for (or did) every chunk
+    assert not multiprocessing.active_children()
+    for (ref_id, style), text in texts.items():
+        ref = refs[ref_id]
+        page = PAGE.format(ref_id)
+        request = citations_module._request(
+            *citations_module._prepared(ref_id, ref, page, style), style
+        )
+        assert text == citations_module._citeproc_text(request)
+
+
+def test_an_error_while_citations_are_formatted_leaves_no_worker_behind(
+    refs: dict[str, Reference], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(citations_module, "_PER_WORKER", 1)
+    monkeypatch.setattr(citations_module, "_CHUNK", 1)
+    monkeypatch.setattr(citations_module.threading, "active_count", lambda: 1)
+    prepared = FormattedCitations()
+    with (
+        pytest.raises(RuntimeError, match="rendering failed"),
+        prepared.preparing(requests_of(refs)),
+    ):
+        raise RuntimeError("rendering failed")
+    assert not prepared._pending
+    assert not multiprocessing.active_children()
 
 
 def test_formatted_citations_are_remembered_across_builds(
