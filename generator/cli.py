@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -114,8 +115,10 @@ def _build(root: Path, args: argparse.Namespace) -> int:
     site = args.site_dir if args.site_dir is not None else root / "site"
 
     def build() -> str:
-        build_site(root, site.resolve(), root / "mkdocs.yml")
-        return f"atlas build: site written to {site}"
+        started = time.perf_counter()
+        mkdocs = build_site(root, site.resolve(), root / "mkdocs.yml")
+        took = time.perf_counter() - started
+        return f"atlas build: site written to {site} in {took:.1f} s (MkDocs {mkdocs:.1f} s)"
 
     return _reported(build)
 
