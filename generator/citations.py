@@ -631,15 +631,18 @@ class FormattedCitations:
 
     def __init__(self) -> None:
         self._texts: dict[Request, str] = {}
-        self._pending: dict[Future[list[str]], list[Request]] = {}
+        # While `preparing`: each chunk handed to a worker, by every request in it.
+        self._pending: dict[Request, tuple[Future[list[str]], list[Request]]] = {}
         self._saved = 0  # how many texts the file held when last loaded or saved
         self._loaded: Path | None = None
 
     def text(self, request: Request) -> str:
+        while request not in self._texts and request in self._pending:
+            future, chunk = self._pending[request]
+            # Rather than wait, do a chunk no worker has begun, from the far end.
+            if future.done() or not self._do_last_unstarted():
+                self._take(future, chunk)
         found = self._texts.get(request)
-        if found is None and self._pending:
-            self._collect()
-            found = self._texts.get(request)
         if found is None:
             found = self._texts[request] = _citeproc_text(request)
         return found
@@ -652,46 +655,55 @@ class FormattedCitations:
 
     @contextlib.contextmanager
     def preparing(self, references: Iterable[tuple[str, Reference, str]]) -> Iterator[None]:
-        """`prepare`, while the caller goes on: the texts are formatted in other processes
-        and the first `text` that needs one waits for them (doing the chunks no process
-        has begun itself). A cold build renders every other page meanwhile."""
-        missing = sorted(
-            {
-                request
-                for entry_id, ref, page_url in references
-                for style in STYLE_FILES
-                for request in [_request(*_prepared(entry_id, ref, page_url, style), style)]
-                if request not in self._texts
-            }
-        )
-        workers = min(os.cpu_count() or 1, len(missing) // _PER_WORKER)
+        """`prepare`, while the caller goes on: the texts are formatted in other processes,
+        a few references at a time in the order given, and a `text` not formatted yet
+        waits for its own chunk (doing chunks no process has begun meanwhile). A cold
+        build renders the other pages, then the reference pages in that order."""
+        missing: dict[Request, None] = {}  # ordered, without repeats
+        for entry_id, ref, page_url in references:
+            for style in STYLE_FILES:
+                request = _request(*_prepared(entry_id, ref, page_url, style), style)
+                if request not in self._texts:
+                    missing[request] = None
+        requests = list(missing)
+        workers = min(os.cpu_count() or 1, len(requests) // _PER_WORKER)
         # Forking a process that runs other threads (a server) could copy a held lock.
         if workers < 2 or threading.active_count() > 1:
-            self._texts.update(zip(missing, _citeproc_texts(missing), strict=True))
+            self._texts.update(zip(requests, _citeproc_texts(requests), strict=True))
             yield
             return
-        for _, style, locale in missing:
+        for _, style, locale in requests:
             _style(style, locale)  # parsed once, before the workers are forked
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for start in range(0, len(missing), _CHUNK):
-                chunk = missing[start : start + _CHUNK]
-                self._pending[pool.submit(_citeproc_texts, chunk)] = chunk
+            for start in range(0, len(requests), _CHUNK):
+                chunk = requests[start : start + _CHUNK]
+                future = pool.submit(_citeproc_texts, chunk)
+                self._pending.update((request, (future, chunk)) for request in chunk)
             try:
                 yield
-                self._collect()
+                while self._pending:
+                    self._take(*next(iter(self._pending.values())))
             finally:  # on an error, what has not begun is dropped
-                for future in self._pending:
+                for future, _ in self._pending.values():
                     future.cancel()
                 self._pending = {}
 
-    def _collect(self) -> None:
-        # From the last chunk back: the workers take them from the first, so this process
-        # does the ones they have not reached instead of waiting for them.
-        for future, chunk in reversed(self._pending.items()):
-            texts = _citeproc_texts(chunk) if future.cancel() else future.result()
-            self._texts.update(zip(chunk, texts, strict=True))
-        self._pending = {}
+    def _take(self, future: Future[list[str]], chunk: list[Request]) -> None:
+        texts = _citeproc_texts(chunk) if future.cancel() else future.result()
+        self._texts.update(zip(chunk, texts, strict=True))
+        for request in chunk:
+            del self._pending[request]
+
+    def _do_last_unstarted(self) -> bool:
+        # Workers take chunks from the front; a chunk not yet sent to one can be cancelled.
+        for future, chunk in reversed(self._pending.values()):
+            if future.cancel():
+                self._texts.update(zip(chunk, _citeproc_texts(chunk), strict=True))
+                for request in chunk:
+                    del self._pending[request]
+                return True
+        return False
 
     def load(self, path: Path) -> None:
         if self._loaded == path:
