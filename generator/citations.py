@@ -471,7 +471,7 @@ def _speed_up_citeproc() -> None:
       again (through every macro it calls) for each reference: also kept;
     - every variable of a reference is read through a Python `__getitem__` that turns
       KeyError into VariableError, and every `item.reference` climbs from the item to
-      its citation, bibliography and source: a quarter of what is left. `__missing__`
+      its citation, bibliography and source: about a fifth of what was left. `__missing__`
       raises the same error from dict's own lookup, and an item keeps its reference once
       found (it is registered in one bibliography, whose source never changes).
     """
