@@ -8,6 +8,7 @@ overrides print escaped.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -122,8 +123,7 @@ class _Context:
     here: PurePosixPath  # docs-relative path of the page being rendered
 
     def href(self, entry: Entry) -> str:
-        target = PurePosixPath(f"{entry.kind.value}s/{entry.id}.md")
-        return _relative(self.here, target)
+        return self.relative(f"{entry.kind.value}s/{entry.id}.md")
 
     def link(self, entry_id: str) -> str:
         entry = self.kb.entries[entry_id]
@@ -131,12 +131,17 @@ class _Context:
 
     def tag_link(self, tag: str) -> str:
         label = self.kb.tags[tag].label if tag in self.kb.tags else tag
-        return f"[{md(label)}]({_relative(self.here, PurePosixPath(f'tags/{tag}.md'))})"
+        return f"[{md(label)}]({self.relative(f'tags/{tag}.md')})"
+
+    def relative(self, target: str) -> str:
+        """`target` (docs-relative, '/'-separated) as a link from this page."""
+        # A string, not a path object: pages link to each other some 10 times each.
+        return _up(str(self.here)) + target
 
 
-def _relative(here: PurePosixPath, target: PurePosixPath) -> str:
-    up = len(here.parent.parts)
-    return "/".join([".."] * up + list(target.parts))
+@functools.lru_cache(maxsize=64)
+def _up(page: str) -> str:
+    return "../" * page.count("/")
 
 
 def short_title(entry: Entry) -> str:
@@ -239,7 +244,7 @@ def _cite_source_section(ctx: _Context, entry: Entry, meta: Reference, site_url:
     gbt = formatted(entry.id, meta, url, "gb-t-7714-2015")
     apa = formatted(entry.id, meta, url, "apa")
     downloads = ", ".join(
-        f"[{label}]({_relative(ctx.here, cite_path(entry.id, ext))})"
+        f"[{label}]({ctx.relative(str(cite_path(entry.id, ext)))})"
         for label, ext in (("BibTeX", "bib"), ("RIS", "ris"), ("CSL-JSON", "json"))
     )
     return (
@@ -306,7 +311,7 @@ def _panel(ctx: _Context, entry: Entry) -> str:
         rows.append(("Tags", ", ".join(ctx.tag_link(t) for t in meta.tags)))
     rows.append(("Last reviewed", meta.reviewed.isoformat()))
     rows.append(("Last updated", last_updated(ctx.kb, entry)))
-    map_link = _relative(ctx.here, PurePosixPath(f"map/{entry.id}.svg"))
+    map_link = ctx.relative(f"map/{entry.id}.svg")
     rows.append(("Map", f"[Relationships of this entry]({map_link})"))
     # An admonition gives the panel a box of its own; the table inside must be indented.
     table = ["| | |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)]
