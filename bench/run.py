@@ -471,7 +471,7 @@ def report(
         targets.append(
             (
                 f"generator ≤ 15 % of the build at {first.entries:,} ({when})",
-                f"{share:.0%}",
+                f"{share:.1%}",
                 share <= 0.15,
             )
         )
@@ -563,7 +563,13 @@ def main() -> int:
         print(f"bench: later builds at {args.sizes[0]:,} entries ...", flush=True)
         measure_later_builds(sizes[0], args.runs, work)
         extra: dict[str, float] = {}
-        notes: list[str] = []
+        first_size = sizes[0]
+        notes = [
+            f"- Generator share of each {when} build at {first_size.entries:,} entries: "
+            + ", ".join(f"{r.generator_share:.1%}" for r in first_size.results[_build(cold)])
+            + "."
+            for cold, when in ((True, "first"), (False, "later"))
+        ]
         if args.browser:
             first = work / f"kb-{args.sizes[0]}"
             # An English query, and a Chinese one (a word of synth's Chinese text).
