@@ -1,4 +1,5 @@
-"""The benchmark keeps working: a 100-entry run produces the table and every target line."""
+"""The benchmark keeps working: a 100-entry run (and a 200-entry one for the growth
+ratios) produces the table and every target line."""
 
 from __future__ import annotations
 
@@ -37,8 +38,8 @@ def test_small_bench_writes_the_table(tmp_path: Path) -> None:
             sys.executable,
             str(REPO / "bench/run.py"),
             "--sizes",
-            "60",
-            "120",
+            "100",
+            "200",
             "--runs",
             "1",
             "--first-runs",
@@ -55,11 +56,11 @@ def test_small_bench_writes_the_table(tmp_path: Path) -> None:
     )
     assert result.returncode in (0, 1), result.stderr[-2000:]  # 1: a target missed at this size
     text = out.read_text(encoding="utf-8")
-    assert "| 60 |" in text and "| 120 |" in text
+    assert "| 100 |" in text and "| 200 |" in text
     # The full build with the MkDocs part `atlas build` reported, and both shares taken
     # from builds (later builds are measured at the first size only).
-    assert re.search(r"\| 60 \|.*\| [0-9.]+ s \([0-9.]+ s\) \| \d+% / \d+% \|", text)
-    assert re.search(r"\| 120 \|.*\| [0-9.]+ s \([0-9.]+ s\) \| \d+% / – \|", text)
+    assert re.search(r"\| 100 \|.*\| [0-9.]+ s \([0-9.]+ s\) \| \d+% / \d+% \|", text)
+    assert re.search(r"\| 200 \|.*\| [0-9.]+ s \([0-9.]+ s\) \| \d+% / – \|", text)
     for target in ("≤ 2.5 × read+parse", "≤ 500 MB", "≤ 15 % of the build", "≤ 1 MB gzipped"):
         assert target in text
 
