@@ -18,11 +18,36 @@ from typing import Literal
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from pymdownx.slugs import slugify
 
-# The same slug function mkdocs.yml gives the toc extension, so that an anchor the
-# checker accepts is the id the built page has.
-heading_slug = slugify(case="lower")
+from .site_markdown import heading_slug, site_parser
+
+# Python-Markdown, which renders the site, is quadratic in the '[' of one paragraph
+# (16,000 took 47 s) and recurses on nested lists, list markers and emphasis runs (a
+# RecursionError fails the build). Bodies beyond these bounds are refused before any
+# parser sees them, which keeps checking and building within seconds at the 1 MB limit.
+MAX_LINE_CHARS = 20_000
+MAX_BRACKETS = 2_000  # of each of '[' and ']' in a body
+MAX_BRACKETS_PER_BLOCK = 200
+MAX_NESTING = 10
+MAX_EMPHASIS_RUN = 20
+_NESTING_RE = re.compile(
+    rf"^(?:[ \t]*>){{{MAX_NESTING + 1}}}"
+    rf"|^(?:[ \t]*(?:[-+*]|\d{{1,9}}[.)])[ \t]+){{{MAX_NESTING + 1}}}"
+    rf"|^(?: {{4}}|\t){{{MAX_NESTING + 1}}}",
+    re.M,
+)
+_EMPHASIS_RUN_RE = re.compile(rf"\*{{{MAX_EMPHASIS_RUN + 1}}}|_{{{MAX_EMPHASIS_RUN + 1}}}")
+
+# What the site's Markdown may put on an element by itself: everything else came from
+# attr_list or another extension and is refused (it could set ids the theme reads).
+_MATERIAL_ADMONITIONS = (
+    "note abstract summary tldr info todo tip hint important success check done question "
+    "help faq warning caution attention failure fail missing danger error bug example quote cite"
+)
+ADMONITION_TYPES = frozenset(_MATERIAL_ADMONITIONS.split())
+_TABLE_ALIGN = frozenset(f"text-align: {side};" for side in ("left", "right", "center"))
+# Ids the theme and the atlas's own templates give elements of every page.
+_PAGE_IDS = frozenset({"cite-this-page"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +74,24 @@ class Heading:
 
 
 @dataclass(frozen=True, slots=True)
+class Finding:
+    """Something in a body the site would render but the atlas refuses."""
+
+    line: int  # 0-based line within the body
+    col: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedBody:
     links: tuple[BodyLink, ...]
     raw_html: tuple[RawHtml, ...]
     headings: tuple[Heading, ...]
+    # Attributes that did not come from plain Markdown, and ids the page uses itself.
+    attributes: tuple[Finding, ...] = ()
+    reserved_anchors: tuple[Finding, ...] = ()
+    # Set when the body is beyond a parser's bounds; nothing else is read then.
+    too_complex: Finding | None = None
 
     @property
     def anchors(self) -> frozenset[str]:
@@ -71,7 +110,7 @@ def _parser() -> MarkdownIt:
 _full_parser = functools.cache(_parser)
 _LINKISH_RE = re.compile(r"\]\(\s*([^)\s]*[\t ][^)]*)\)")
 _BLOCK_QUOTE_SETEXT_OR_CODE_RE = re.compile(
-    r"\n(?:[ \t]*>| {0,3}(?:=+|-+)[ \t]*(?:\n|$)|(?: {4}|\t)[^\n]*[\[\]#])"
+    r"\n(?:[ \t]*>| {0,3}(?:=+|-+)[ \t]*(?:\n|$)|(?: {0,3}\t| {4})[^\n]*[\[\]#])"
 )
 _PLAIN_LINK_RE = re.compile(r'(!?)\[[^\[\]\n|]*\]\(([^()\s|]*)(?: +"[^"\n]*")?\)')
 _ATX_HEADING_RE = re.compile(r" {0,3}(#{1,6})([ \t].*)?$")
@@ -82,13 +121,60 @@ _LIST_MARKERS_RE = re.compile(r"[ \t]*(?:(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$))*")
 def is_plain(body: str) -> bool:
     """Whether the body holds nothing that could change what a '[' or a '#' means: no
     code (backticks, '~~~', indented lines with brackets or '#'), no HTML or autolinks
-    ('<'), no escapes or entities ('\\', '&'), no block quotes, no setext headings."""
+    ('<'), no escapes or entities ('\\', '&'), no block quotes, no setext headings, no
+    attribute lists ('{') and no admonitions ('!!!')."""
     if "`" in body or "<" in body or "\\" in body or "&" in body or "~~~" in body:
+        return False
+    if "{" in body or "!!!" in body:  # attributes and admonitions: the site's parser decides
         return False
     return _BLOCK_QUOTE_SETEXT_OR_CODE_RE.search("\n" + body) is None
 
 
+def too_complex(body: str) -> Finding | None:
+    """Where the body goes beyond what the site's parser handles in time, if anywhere."""
+    lines = body.split("\n")
+    for number, line in enumerate(lines):
+        if len(line) > MAX_LINE_CHARS:
+            return Finding(
+                number, 1, f"line is {len(line):,} characters long; the limit is {MAX_LINE_CHARS:,}"
+            )
+    for char in "[]":
+        if body.count(char) > MAX_BRACKETS:
+            where = _nth(body, char, MAX_BRACKETS + 1)
+            return Finding(*where, f"more than {MAX_BRACKETS:,} '{char}' in one body")
+    if body.count("[") > MAX_BRACKETS_PER_BLOCK:
+        offset = 0
+        for block in body.split("\n\n"):
+            if block.count("[") > MAX_BRACKETS_PER_BLOCK:
+                row, col = _nth(block, "[", MAX_BRACKETS_PER_BLOCK + 1)
+                first = body.count("\n", 0, offset)
+                return Finding(
+                    first + row, col, f"more than {MAX_BRACKETS_PER_BLOCK} '[' in one paragraph"
+                )
+            offset += len(block) + 2
+    for pattern, what in (
+        (_NESTING_RE, f"lists, quotes or indentation nested more than {MAX_NESTING} deep"),
+        (_EMPHASIS_RUN_RE, f"a run of more than {MAX_EMPHASIS_RUN} '*' or '_'"),
+    ):
+        match = pattern.search(body)
+        if match:
+            row = body.count("\n", 0, match.start())
+            return Finding(row, match.start() - (body.rfind("\n", 0, match.start()) + 1) + 1, what)
+    return None
+
+
+def _nth(text: str, char: str, n: int) -> tuple[int, int]:
+    """0-based line and 1-based column of the n-th `char` in `text`."""
+    index = -1
+    for _ in range(n):
+        index = text.index(char, index + 1)
+    return text.count("\n", 0, index), index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 def parse_body(body: str) -> ParsedBody:
+    limit = too_complex(body)
+    if limit is not None:
+        return ParsedBody((), (), (), too_complex=limit)
     lines = body.split("\n")
 
     def col_of(line: int, needle: str) -> int:
@@ -143,7 +229,15 @@ def _parse_plain(lines: list[str], links: list[BodyLink]) -> ParsedBody | None:
         # Each link holds one '[' and one ']'; any other bracket may mean something else.
         if line.count("[") != found or line.count("]") != found:
             return None
-    return ParsedBody(tuple(links), (), tuple(headings))
+    return ParsedBody(tuple(links), (), tuple(headings), (), _reserved(headings))
+
+
+def _reserved(headings: list[Heading]) -> tuple[Finding, ...]:
+    return tuple(
+        Finding(h.line, 1, f"heading '{h.text[:60]}' would have the id '{h.anchor}'")
+        for h in headings
+        if h.anchor.startswith("__") or h.anchor in _PAGE_IDS
+    )
 
 
 # Characters markdown-it-py's link normalisation leaves as they are; most targets are
@@ -195,7 +289,79 @@ def _parse_every_link(
             headings.append(Heading(int(token.tag[1]), text, anchor, start))
         elif token.type == "inline":
             _scan_inline(token, start, links, raw, col_of)
-    return ParsedBody(tuple(links), tuple(raw), tuple(headings))
+    attributes, site_ids = _read_as_the_site_does(body, links)
+    reserved = _reserved(headings)
+    known = {h.anchor for h in headings}
+    reserved += tuple(
+        Finding(0, 1, f"a heading would have the id '{anchor}'")
+        for anchor in site_ids
+        if anchor not in known and (anchor.startswith("__") or anchor in _PAGE_IDS)
+    )
+    return ParsedBody(tuple(links), tuple(raw), tuple(headings), attributes, reserved)
+
+
+def _read_as_the_site_does(
+    body: str, links: list[BodyLink]
+) -> tuple[tuple[Finding, ...], list[str]]:
+    """Render the body with the site's own Markdown. Every link and image it makes is
+    added to `links` (CommonMark and Python-Markdown disagree on reference definitions,
+    list nesting and attribute lists, and the site is what readers get); every attribute
+    plain Markdown does not make is returned, with the heading ids the site gives."""
+    lines = body.split("\n")
+    md, recorder = site_parser()
+    md.convert(body)
+    seen = {(link.kind, link.url) for link in links}
+    findings: list[Finding] = []
+
+    def place(needle: str) -> tuple[int, int]:
+        for number, text in enumerate(lines):
+            found = text.find(needle) if needle else -1
+            if found >= 0:
+                return number, found + 1
+        return 0, 1
+
+    for tag, attrs in recorder.elements:
+        for name, value in attrs.items():
+            if (tag, name) in (("a", "href"), ("img", "src")):
+                kind: Literal["link", "image"] = "image" if tag == "img" else "link"
+                if (kind, _normalized_url(value)) not in seen and (kind, value) not in seen:
+                    seen.add((kind, value))
+                    links.append(BodyLink(kind, value, *place(value)))
+            elif not _made_by_markdown(tag, name, value):
+                findings.append(Finding(*place("{"), f"attribute {name}={value[:40]!r} on <{tag}>"))
+    return tuple(findings), _toc_ids(md.toc_tokens)
+
+
+def _made_by_markdown(tag: str, name: str, value: str) -> bool:
+    if name in ("title", "alt") and tag in ("a", "img"):
+        return True
+    if name == "style":
+        return tag in ("th", "td") and value in _TABLE_ALIGN
+    if name == "class":
+        if tag == "div":
+            kinds = value.split()
+            return value == "footnote" or (
+                kinds[:1] == ["admonition"] and all(k in ADMONITION_TYPES for k in kinds[1:])
+            )
+        return (tag, value) in (
+            ("p", "admonition-title"),
+            ("a", "footnote-ref"),
+            ("a", "footnote-backref"),
+        )
+    if name == "id":
+        return (tag == "sup" and value.startswith("fnref")) or (
+            tag == "li" and value.startswith("fn:")
+        )
+    return False
+
+
+def _toc_ids(tokens: list[dict[str, object]]) -> list[str]:
+    ids: list[str] = []
+    for token in tokens:
+        ids.append(str(token["id"]))
+        children = token.get("children")
+        ids.extend(_toc_ids(children if isinstance(children, list) else []))
+    return ids
 
 
 def _unique(anchor: str, seen: dict[str, int]) -> str:

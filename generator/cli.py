@@ -18,7 +18,7 @@ from . import build_knowledge_base
 from .problems import summary_line, to_json
 from .reference_docs import generated_files
 from .rename import RenameError, apply_rename, plan_rename
-from .schema import ID_RE, Kind, json_schema
+from .schema import Kind, id_error, json_schema
 from .site import DOCS_DIR, ContentError, build_site, generate, prepare_serve, serve_command
 from .synth import synthesise
 from .templates import new_entry_text
@@ -207,10 +207,11 @@ def _mv(root: Path, args: argparse.Namespace) -> int:
 
 def _new(root: Path, args: argparse.Namespace) -> int:
     kind = Kind(args.kind)
-    if not ID_RE.match(args.id):
+    problem = id_error(args.id)
+    if problem is not None:
         print(
-            f"atlas new: '{args.id}' is not a valid id: use lower-case ASCII letters and "
-            "digits joined by '-', e.g. art-287-2",
+            f"atlas new: {problem}: use lower-case ASCII letters and digits joined by '-', "
+            "e.g. art-287-2; nothing was written",
             file=sys.stderr,
         )
         return 2

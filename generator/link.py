@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from .body import parse_body
 from .load import KeyPath, SourceFile
 from .problems import Problem, at
-from .schema import ID_RE, LINK_FIELDS, Kind, Offence, Reference, Tag
+from .schema import LINK_FIELDS, Kind, Offence, Reference, Tag, id_error
 from .validate import Entry, Page, Validated
 
 
@@ -141,7 +141,7 @@ def _redirects(
     redirects: dict[str, str] = {}
     for old, new in located.data.items():
         pos = located.key_pos((old,))
-        if not isinstance(new, str) or not ID_RE.match(old) or not ID_RE.match(new):
+        if not isinstance(new, str) or id_error(old) or id_error(new):
             problems.append(
                 at(
                     path,

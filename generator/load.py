@@ -8,8 +8,8 @@ at a line. Whatever the bytes are, the result is data plus problems, never an ex
 from __future__ import annotations
 
 import os
-import re
 import subprocess
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -20,7 +20,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from .problems import Problem, at
-from .schema import FOLDERS, ID_RE, Kind
+from .schema import FOLDERS, INVISIBLE_RE, Kind, id_error
 
 MAX_FILE_BYTES = 1_000_000
 TAGS_PATH = PurePosixPath("content/tags.yml")
@@ -30,10 +30,15 @@ PAGE_NAMES = ("index", "about")
 KeyPath = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line and column in the file
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-_FM_BOUNDARY = YAMLHandler.FM_BOUNDARY  # python-frontmatter's definition of a '---' line
-assert _FM_BOUNDARY is not None
+# Front matter is a few fields deep. libyaml composes nesting recursively in C and
+# crashes the process (a segmentation fault) somewhere past 10,000 levels; the values are
+# then built recursively in Python. Deeper than this is refused before either.
+MAX_YAML_DEPTH = 20
+# Below this many '[', '{', '-' and ':' together, no text can nest deep enough to crash
+# libyaml, and the event scan (a third of the parse time) is skipped.
+_DEPTH_SCAN_FROM = 2000
+FM_BOUNDARY = YAMLHandler.FM_BOUNDARY  # python-frontmatter's definition of a '---' line
+assert FM_BOUNDARY is not None
 
 # The only YAML types front matter may hold. Anything else (!!python/..., !!binary,
 # custom tags) is refused before it is constructed.
@@ -118,7 +123,11 @@ def load(root: Path) -> Loaded:
     content = root / "content"
     problems: list[Problem] = []
     files: list[SourceFile] = []
-    for parts in _markdown_files(content):
+    markdown, linked = _markdown_files(content)
+    if content.is_symlink():
+        problems.append(symlink_problem(PurePosixPath("content")))
+    problems.extend(symlink_problem(PurePosixPath("content", *parts)) for parts in linked)
+    for parts in markdown:
         path = content.joinpath(*parts)
         rel = PurePosixPath("content", *parts)
         if len(parts) == 1:
@@ -218,24 +227,38 @@ def deleted_entries(root: Path) -> tuple[PurePosixPath, ...]:
     return tuple(sorted(PurePosixPath(p) for p in found if not (root / p).exists()))
 
 
-def _markdown_files(content: Path) -> list[tuple[str, ...]]:
-    """The path parts, below content/, of every regular Markdown file, in sorted order.
-    os.scandir knows each entry's type without another system call per file."""
+def _markdown_files(content: Path) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """The path parts, below content/, of every regular Markdown file, in sorted order,
+    and of every symbolic link (never followed: it could publish any file of the machine
+    that builds a pull request). os.scandir knows each entry's type without another
+    system call per file."""
     found: list[tuple[str, ...]] = []
+    linked: list[tuple[str, ...]] = []
 
     def walk(folder: Path, parts: tuple[str, ...]) -> None:
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_symlink():
+                    linked.append((*parts, entry.name))
                     continue
                 if entry.is_dir():
                     walk(Path(entry.path), (*parts, entry.name))
                 elif entry.is_file() and entry.name.endswith(".md"):
                     found.append((*parts, entry.name))
 
-    if content.is_dir():
+    if content.is_dir() and not content.is_symlink():
         walk(content, ())
-    return sorted(found)  # the order of paths: part by part
+    return sorted(found), sorted(linked)  # the order of paths: part by part
+
+
+def symlink_problem(rel: PurePosixPath) -> Problem:
+    return at(
+        rel,
+        (1, 1),
+        "symlink",
+        "this is a symbolic link; the atlas reads only regular files",
+        "replace the link with the file itself",
+    )
 
 
 def read_text(path: Path, rel: PurePosixPath) -> tuple[str | None, list[Problem]]:
@@ -274,24 +297,25 @@ def read_text(path: Path, rel: PurePosixPath) -> tuple[str | None, list[Problem]
     text = text.removeprefix("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # Control characters are single bytes in UTF-8 that no other character contains,
-    # so deleting them from the bytes (in C) tells whether there are any.
-    if len(raw.translate(None, _CONTROL_BYTES)) == len(raw):
+    if INVISIBLE_RE.search(text) is None:
         return text, []
     problems = []
     for lineno, line in enumerate(text.split("\n"), start=1):
-        match = _CONTROL_RE.search(line)
+        match = INVISIBLE_RE.search(line)
         if match:
-            problems.append(
-                at(
-                    rel,
-                    (lineno, match.start() + 1),
-                    "control-char",
-                    f"control character U+{ord(match.group()):04X} in text",
-                    "delete it; it is invisible in most editors",
-                )
-            )
+            problems.append(invisible_character(rel, (lineno, match.start() + 1), match.group()))
     return None, problems
+
+
+def invisible_character(rel: PurePosixPath, pos: Position, char: str) -> Problem:
+    name = unicodedata.name(char, "CONTROL CHARACTER")
+    return at(
+        rel,
+        pos,
+        "control-char",
+        f"invisible character U+{ord(char):04X} {name} in text",
+        "delete it; it changes what readers see without being seen",
+    )
 
 
 def read_source(
@@ -300,13 +324,14 @@ def read_source(
     """Load one Markdown file: its id, located front matter and body."""
     problems: list[Problem] = []
     # 'index' would take the place of the generated list of its kind.
-    if kind is not None and (not ID_RE.match(path.stem) or path.stem == "index"):
+    problem = id_error(path.stem) if kind is not None else None
+    if problem is not None:
         problems.append(
             at(
                 rel,
                 (1, 1),
                 "bad-id",
-                f"'{path.stem}' is not a valid id",
+                problem,
                 "use lower-case ASCII letters and digits joined by '-', e.g. art-287-2",
             )
         )
@@ -315,7 +340,7 @@ def read_source(
     if text is None:
         return None, problems
 
-    opening = _FM_BOUNDARY.match(text)
+    opening = FM_BOUNDARY.match(text)
     if opening is None:
         if kind is None:  # hand-written pages may go without front matter
             return SourceFile(rel, None, path.stem, EMPTY, text, 1), problems
@@ -328,7 +353,7 @@ def read_source(
             )
         )
         return None, problems
-    closing = _FM_BOUNDARY.search(text, opening.end() + 1)
+    closing = FM_BOUNDARY.search(text, opening.end() + 1)
     if closing is None:
         problems.append(
             at(
@@ -351,6 +376,8 @@ def read_source(
 
 
 def read_yaml_file(path: Path, rel: PurePosixPath) -> tuple[Located, list[Problem]]:
+    if path.is_symlink():
+        return EMPTY, [symlink_problem(rel)]
     if not path.is_file():
         return EMPTY, []
     text, problems = read_text(path, rel)
@@ -371,8 +398,17 @@ def parse_yaml(
     try:
         # Anchors and aliases are refused from the event stream, before anything is
         # built: an alias bomb is then a single problem, not an exponential walk.
-        events = yaml.parse(text, Loader=_LOADER) if ("&" in text or "*" in text) else ()
+        deep = sum(text.count(c) for c in "[{-:") >= _DEPTH_SCAN_FROM
+        scan = deep or "&" in text or "*" in text
+        events = yaml.parse(text, Loader=_LOADER) if scan else ()
+        depth = 0
         for event in events:
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    return None, [_too_deep(rel, pos(event.start_mark))]
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 return None, [
                     at(
@@ -453,6 +489,16 @@ _SCALARS = yaml.constructor.SafeConstructor()
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
+def _too_deep(rel: PurePosixPath, where: Position) -> Problem:
+    return at(
+        rel,
+        where,
+        "yaml-too-deep",
+        f"front matter is nested more than {MAX_YAML_DEPTH} levels deep",
+        "entries need two or three levels at most: check the brackets and indentation",
+    )
+
+
 def _build(
     node: yaml.Node,
     path: KeyPath,
@@ -474,6 +520,14 @@ def _build(
                 "remove the '!...' tag and write a plain value",
             )
         )
+    if len(path) > MAX_YAML_DEPTH:
+        raise _RefusedError(_too_deep(rel, pos(node.start_mark)))
+    if isinstance(node, yaml.ScalarNode) and node.style == '"':
+        # Only a double-quoted scalar has escapes ('\x1b', '\u202e') that write a character
+        # the file's text does not show; the text itself was checked when it was read.
+        found = INVISIBLE_RE.search(node.value)
+        if found:
+            raise _RefusedError(invisible_character(rel, pos(node.start_mark), found.group()))
     if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
         return node.value  # what the constructor returns for text, without two calls
     if isinstance(node, yaml.MappingNode):
@@ -490,6 +544,11 @@ def _build(
                     )
                 )
             key = key_node.value
+            found = INVISIBLE_RE.search(key)
+            if found:
+                raise _RefusedError(
+                    invisible_character(rel, pos(key_node.start_mark), found.group())
+                )
             if key in result:
                 problems.append(
                     at(

@@ -50,9 +50,24 @@ RULES: dict[str, Rule] = {
         _rule(
             "control-char",
             E,
-            "Text may not contain control characters or NUL bytes.",
-            'title: "a\\x00b"',
+            "Text may not contain invisible characters: control characters (also when "
+            "written as YAML escapes), bidirectional overrides, zero-width characters.",
+            'title: "a\\u202eb"',
             "delete the invisible character",
+        ),
+        _rule(
+            "symlink",
+            E,
+            "Files under content/ are regular files, never symbolic links.",
+            "content/tags.yml -> /etc/passwd",
+            "put the file itself in place of the link",
+        ),
+        _rule(
+            "yaml-too-deep",
+            E,
+            "Front matter is nested at most 20 levels deep.",
+            "title: [[[[[[[[[[[[[[[[[[[[[x]]]]]]]]]]]]]]]]]]]]]",
+            "title: x",
         ),
         _rule(
             "no-front-matter",
@@ -158,6 +173,45 @@ RULES: dict[str, Rule] = {
             "Links and images use http, https or mailto, or a relative path.",
             "[x](javascript:alert(1))",
             "[x](https://example.org)",
+        ),
+        _rule(
+            "external-image",
+            E,
+            "Images come from the site itself: an image from another host tells that host "
+            "who reads the page.",
+            "![chart](https://example.org/chart.png)",
+            "![chart](../assets/chart.png), or a link to the image",
+        ),
+        _rule(
+            "markdown-attribute",
+            E,
+            "Bodies carry no HTML attributes ('{: ...}', '{#id}', '{.class}'); the atlas makes "
+            "heading ids itself. Admonitions use the theme's types.",
+            '## Elements {: id="__config" }',
+            "## Elements",
+        ),
+        _rule(
+            "reserved-anchor",
+            E,
+            "A heading may not make an id that the theme or the page uses itself.",
+            "## __config",
+            "## Configuration",
+        ),
+        _rule(
+            "second-front-matter",
+            E,
+            "A file has one front-matter block; a second one after it is refused.",
+            "---\\ntitle: A\\n---\\n---\\ntitle: B\\n---",
+            "merge the fields into the first block",
+        ),
+        _rule(
+            "body-too-complex",
+            E,
+            "A body stays within the limits the site's Markdown parser handles in time: "
+            "lines of at most 20,000 characters, runs of at most 20 brackets, lists and "
+            "quotes nested at most 10 deep.",
+            "[[[[[[[[[[[[[[[[[[[[[[[[[x",
+            "write the text without the repeated brackets",
         ),
         # link: references between entries
         _rule(

@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from .body import parse_body
 from .link import references_in, resolve_link
 from .load import REDIRECTS_PATH, SourceFile, load, read_text
-from .schema import ID_RE
+from .schema import id_error
 
 
 class RenameError(Exception):
@@ -26,8 +26,9 @@ class RenamePlan:
 
 
 def plan_rename(root: Path, old: str, new: str) -> RenamePlan:
-    if not ID_RE.match(new):
-        raise RenameError(f"'{new}' is not a valid id: lower-case letters and digits joined by '-'")
+    problem = id_error(new)
+    if problem is not None:
+        raise RenameError(f"{problem}: lower-case letters and digits joined by '-'")
     loaded = load(root)
     by_id = {s.id: s for s in loaded.entries}
     if old not in by_id:

@@ -21,8 +21,43 @@ from pydantic import (
     model_validator,
 )
 
+# For pydantic (Rust regex) and JSON Schema, where '$' is the end of the text.
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-ID_RE = re.compile(ID_PATTERN)
+# In Python '$' also matches before a final newline, which made 'shi-2025\n' a second,
+# distinct id: Python code tests ids with fullmatch.
+ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_ID_LENGTH = 80
+# Names Windows refuses as files whatever their extension, and 'index', which would take
+# the place of a generated list page.
+_RESERVED_IDS = frozenset(
+    {"con", "prn", "aux", "nul", "index"}
+    | {f"{device}{n}" for device in ("com", "lpt") for n in range(10)}
+)
+
+
+def id_error(value: str) -> str | None:
+    """Why `value` cannot be an id (it becomes a file name and a URL), or None."""
+    if not ID_RE.fullmatch(value):
+        return f"'{_shown(value)}' is not a valid id"
+    if len(value) > MAX_ID_LENGTH:
+        return f"id is {len(value)} characters long; the limit is {MAX_ID_LENGTH}"
+    if value in _RESERVED_IDS:
+        return f"'{value}' is a reserved name and cannot be an id"
+    return None
+
+
+def _shown(value: str) -> str:
+    # An id that fails may hold anything, including terminal escapes: show it inert.
+    return value.encode("unicode_escape").decode("ascii")[:100]
+
+
+# Characters that change how text around them is displayed without being seen: C0 and
+# C1 controls, bidirectional overrides and isolates, zero-width characters. In a title
+# or an id they spoof what a reader or reviewer sees; in feeds and maps they break XML.
+INVISIBLE_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
 
 # Values that become page text are plain text: no markup characters that a browser or
 # Markdown could turn into HTML. Bodies are checked separately (see validate.py).
@@ -38,7 +73,7 @@ def _plain_text(value: str) -> str:
 
 
 PlainText = Annotated[str, StringConstraints(min_length=1), AfterValidator(_plain_text)]
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)]
 Pinpoint = Annotated[
     str,
     StringConstraints(min_length=1, max_length=120),
@@ -427,6 +462,13 @@ FOLDERS: dict[str, Kind] = {
     "proposals": Kind.proposal,
     "references": Kind.reference,
 }
+
+
+class PageFront(Strict):
+    """The front matter of a hand-written page (content/index.md, content/about.md)."""
+
+    title: PlainText | None = Field(default=None, max_length=200)
+    summary: PlainText | None = Field(default=None, max_length=600)
 
 
 class Tag(Strict):

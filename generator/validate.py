@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from .body import ParsedBody, parse_body
-from .load import KeyPath, Loaded, SourceFile, thaw
+from .load import EMPTY, FM_BOUNDARY, KeyPath, Loaded, SourceFile, thaw
 from .problems import Problem, at
-from .schema import MODELS, EntryBase, Kind, Tag
+from .schema import MODELS, EntryBase, Kind, PageFront, Tag, id_error
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _PAGE_FIELDS = frozenset({"title", "summary"})
@@ -205,14 +205,43 @@ def _validate_page(source: SourceFile, parsed: ParsedBody, problems: list[Proble
                     "pages take title and summary",
                 )
             )
-    title = data.get("title")
-    return Page(source, str(title) if isinstance(title, str) else None, parsed)
+    known = {k: v for k, v in data.items() if k in _PAGE_FIELDS}
+    try:
+        front = PageFront.model_validate(known)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            loc = tuple(error["loc"])
+            message = str(error["msg"]).removeprefix("Value error, ")
+            problems.append(
+                at(
+                    source.path,
+                    source.front.value_pos(loc),
+                    "invalid-value",
+                    f"'{'.'.join(map(str, loc))}': {message}",
+                )
+            )
+        return Page(source, None, parsed)
+    return Page(source, front.title, parsed)
 
 
 def _validate_tags(loaded: Loaded, problems: list[Problem]) -> Mapping[str, Tag]:
     tags: dict[str, Tag] = {}
     for tag_id, value in loaded.tags.data.items():
         pos = loaded.tags.key_pos((tag_id,))
+        # A tag id becomes a file name (tags/<id>.md) and a URL: '../' in it wrote files
+        # outside the site.
+        problem = id_error(tag_id)
+        if problem is not None:
+            problems.append(
+                at(
+                    loaded.tags_path,
+                    pos,
+                    "bad-id",
+                    f"tag {problem}",
+                    "use lower-case ASCII letters and digits joined by '-', e.g. personal-data",
+                )
+            )
+            continue
         try:
             tags[tag_id] = Tag.model_validate(thaw(value))
         except ValidationError as exc:
@@ -249,6 +278,55 @@ def _check_tags(source: SourceFile, meta: EntryBase, tags: Mapping[str, Tag]) ->
 
 def _check_body(source: SourceFile, parsed: ParsedBody) -> list[Problem]:
     problems = []
+
+    def pos(line: int, col: int) -> tuple[int, int]:
+        return (source.body_line + line, col)
+
+    if parsed.too_complex is not None:
+        limit = parsed.too_complex
+        return [
+            at(
+                source.path,
+                pos(limit.line, limit.col),
+                "body-too-complex",
+                f"the body is not read: {limit.message}",
+                "shorten or simplify this part; the site's Markdown parser would take "
+                "minutes or fail on it",
+            )
+        ]
+    second = FM_BOUNDARY.match(source.body.lstrip("\n"))
+    if source.front is not EMPTY and second is not None:
+        skipped = len(source.body) - len(source.body.lstrip("\n"))
+        problems.append(
+            at(
+                source.path,
+                pos(source.body.count("\n", 0, skipped), 1),
+                "second-front-matter",
+                "a second '---' block follows the front matter",
+                "merge its fields into the first block, or delete the '---' line",
+            )
+        )
+    for finding in parsed.attributes:
+        problems.append(
+            at(
+                source.path,
+                pos(finding.line, finding.col),
+                "markdown-attribute",
+                f"{finding.message} is not allowed in content",
+                "delete the '{...}' attribute list; for an admonition use one of the "
+                "theme's types (note, tip, warning, ...)",
+            )
+        )
+    for finding in parsed.reserved_anchors:
+        problems.append(
+            at(
+                source.path,
+                pos(finding.line, finding.col),
+                "reserved-anchor",
+                f"{finding.message}, which the page itself uses",
+                "reword the heading so that its id does not start with '__'",
+            )
+        )
     for html in parsed.raw_html:
         problems.append(
             at(
@@ -260,6 +338,16 @@ def _check_body(source: SourceFile, parsed: ParsedBody) -> list[Problem]:
             )
         )
     for link in parsed.links:
+        if link.kind == "image" and is_safe_url(link.url) and not is_relative(link.url):
+            problems.append(
+                at(
+                    source.path,
+                    (source.body_line + link.line, link.col),
+                    "external-image",
+                    f"image {link.url[:60]!r} is loaded from another host",
+                    "link to the image instead: [description](https://...)",
+                )
+            )
         if not is_safe_url(link.url):
             problems.append(
                 at(
@@ -274,6 +362,12 @@ def _check_body(source: SourceFile, parsed: ParsedBody) -> list[Problem]:
 
 
 _CONTROL_OR_SPACE_RE = re.compile(r"[\x00-\x20]")
+
+
+def is_relative(url: str) -> bool:
+    """A path on the site itself: no scheme, no host."""
+    cleaned = _CONTROL_OR_SPACE_RE.sub("", url)
+    return not urlsplit(cleaned).scheme and not cleaned.startswith(("//", "\\\\", "/\\"))
 
 
 def is_safe_url(url: str) -> bool:

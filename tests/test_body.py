@@ -123,5 +123,7 @@ def test_a_plain_body_still_rejects_a_script_link() -> None:
 def test_nested_brackets_fall_back_to_the_full_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     body = "[a [b](c.md) d](e.md)\n"
     assert is_plain(body)  # no telling character, but the plain reading gives up
-    assert [x.url for x in parse_body(body).links] == ["c.md"]
+    # CommonMark links only the inner text; the site's Python-Markdown links the outer
+    # one too, and the checker judges what either makes a link.
+    assert [x.url for x in parse_body(body).links] == ["c.md", "e.md"]
     assert parse_body(body) == full_reading(body, monkeypatch)
