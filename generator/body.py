@@ -47,7 +47,7 @@ _MATERIAL_ADMONITIONS = (
 ADMONITION_TYPES = frozenset(_MATERIAL_ADMONITIONS.split())
 _TABLE_ALIGN = frozenset(f"text-align: {side};" for side in ("left", "right", "center"))
 # Ids the theme and the atlas's own templates give elements of every page.
-_PAGE_IDS = frozenset({"cite-this-page"})
+PAGE_IDS = frozenset({"cite-this-page"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +236,7 @@ def _reserved(headings: list[Heading]) -> tuple[Finding, ...]:
     return tuple(
         Finding(h.line, 1, f"heading '{h.text[:60]}' would have the id '{h.anchor}'")
         for h in headings
-        if h.anchor.startswith("__") or h.anchor in _PAGE_IDS
+        if h.anchor.startswith("__") or h.anchor in PAGE_IDS
     )
 
 
@@ -295,7 +295,7 @@ def _parse_every_link(
     reserved += tuple(
         Finding(0, 1, f"a heading would have the id '{anchor}'")
         for anchor in site_ids
-        if anchor not in known and (anchor.startswith("__") or anchor in _PAGE_IDS)
+        if anchor not in known and (anchor.startswith("__") or anchor in PAGE_IDS)
     )
     return ParsedBody(tuple(links), tuple(raw), tuple(headings), attributes, reserved)
 

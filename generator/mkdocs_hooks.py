@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import nh3
-from markdown import Markdown
-from markdown.extensions import Extension
 from mkdocs.plugins import event_priority
 
+from generator.body import ADMONITION_TYPES, PAGE_IDS
 from generator.problems import summary_line
 from generator.serving import STATE
 from generator.site import ContentError
+from generator.site_markdown import EscapeRawHtml
+from generator.validate import is_relative
 
 log = logging.getLogger("mkdocs.hooks.atlas")
 
@@ -53,14 +54,37 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
     "th": {"align"},
 }
+# The classes the site's Markdown and the generator make; any other class in a page body
+# came from content and could restyle or re-purpose the theme's own components.
+ALLOWED_CLASSES = frozenset(
+    {
+        "admonition",
+        "admonition-title",
+        "atlas-panel",
+        "footnote",
+        "footnote-ref",
+        "footnote-backref",
+        "headerlink",
+        *ADMONITION_TYPES,
+    }
+)
+LANGUAGES = frozenset({"en", "zh"})
 
 
-class EscapeRawHtml(Extension):  # type: ignore[misc]  # Markdown ships no type hints
-    """Python-Markdown without its raw-HTML block and inline patterns."""
-
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API name)
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
+def keep_attribute(tag: str, name: str, value: str) -> str | None:
+    """The second wall's rule for each attribute nh3 would keep. Every id the theme reads
+    starts with '__' (`__config` is its configuration: a content element of that id
+    rewrote it); images load from the site itself only."""
+    if name == "id":
+        return None if value.startswith("__") or value in PAGE_IDS else value
+    if name == "class":
+        kept = [c for c in value.split() if c in ALLOWED_CLASSES]
+        return " ".join(kept) or None
+    if name == "lang":
+        return value if value in LANGUAGES else None
+    if tag == "img" and name == "src":
+        return value if is_relative(value) else None
+    return value
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -151,6 +175,7 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=keep_attribute,
         url_schemes={"http", "https", "mailto"},
         link_rel=None,
     )

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePosixPath
 
+from .schema import INVISIBLE_RE
+
 
 class Severity(StrEnum):
     error = "error"
@@ -302,7 +304,7 @@ class Problem:
 
     def text(self) -> str:
         hint = f" (hint: {self.hint})" if self.hint else ""
-        return (
+        return inert(
             f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code} {self.message}{hint}"
         )
 
@@ -315,7 +317,7 @@ class Problem:
             return data(s).replace(":", "%3A").replace(",", "%2C")
 
         hint = f" (hint: {self.hint})" if self.hint else ""
-        return (
+        return inert(
             f"::{self.severity} file={prop(self.path)},line={self.line},col={self.col},"
             f"title={prop(self.code)}::{data(self.message + hint)}"
         )
@@ -330,6 +332,14 @@ class Problem:
             "message": self.message,
             "hint": self.hint,
         }
+
+
+def inert(text: str) -> str:
+    """Text for a terminal or a CI log: messages quote content, and an ESC sequence in
+    it could repaint the screen (a fake 'no problems') or a bidi override reorder it."""
+    if INVISIBLE_RE.search(text) is None and "\n" not in text:
+        return text
+    return INVISIBLE_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).replace("\n", "\\n")
 
 
 def at(

@@ -6,6 +6,8 @@ fails, every file is put back as it was.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -40,6 +42,8 @@ def plan_rename(root: Path, old: str, new: str) -> RenamePlan:
     source = by_id[old]
     old_path = PurePosixPath(str(source.path))
     new_path = old_path.with_name(f"{new}.md")
+    if os.path.lexists(root / new_path):
+        raise RenameError(f"{new_path} is in the way (a file or folder of that name exists)")
 
     texts: dict[Path, str] = {}
     for file in loaded.files:
@@ -65,6 +69,7 @@ def _rewritten(
         return None
     lines = text.split("\n")
     edits: list[tuple[int, int, str, str]] = []  # line index, column index, old, new
+    link_edits: set[tuple[int, str, str]] = set()  # line index, old target, new target
     if file.kind is not None:
         for _spec, value, key_path in references_in(file):
             if value == old:
@@ -75,9 +80,18 @@ def _rewritten(
         resolved = resolve_link(file.path, link.url)
         if resolved and resolved[0] == old_path:
             line = file.body_line + link.line - 1
-            edits.append((line, link.col - 1, link.url, link.url.replace(f"{old}.md", new_name, 1)))
-    if not edits:
+            link_edits.add((line, link.url, link.url.replace(f"{old}.md", new_name, 1)))
+    if not edits and not link_edits:
         return None
+    # A link target is rewritten wherever it stands as one on its line: after '(' or '<',
+    # or in a reference definition. Two links to the same entry on one line share a
+    # column as the body reader reports it.
+    for line, before, after in sorted(link_edits):
+        pattern = re.compile(r"(?:(?<=[(<])|(?<=\]: ))" + re.escape(before) + r"(?=[)>\s]|$)")
+        current, count = pattern.subn(after.replace("\\", "\\\\"), lines[line])
+        if not count:
+            raise RenameError(f"{file.path}:{line + 1}: could not find '{before}' to rewrite")
+        lines[line] = current
     # Right to left within a line, so earlier columns stay valid.
     for line, col, before, after in sorted(edits, reverse=True):
         current = lines[line]
@@ -102,24 +116,34 @@ def _redirects_text(root: Path, current: object, old: str, new: str) -> str:
 
 
 def apply_rename(plan: RenamePlan) -> None:
-    """Write every file or none: originals are kept in memory and restored on failure."""
-    originals = {path: path.read_bytes() for path in plan.texts if path.exists()}
-    originals[plan.move[0]] = plan.move[0].read_bytes()
+    """Write every file or none: originals are kept in memory, and whatever was replaced
+    is restored on failure, which is reported as a RenameError."""
+    try:
+        originals = {path: path.read_bytes() for path in plan.texts if path.exists()}
+        originals[plan.move[0]] = plan.move[0].read_bytes()
+    except OSError as error:
+        raise RenameError(f"could not read {error.filename}: {error.strerror}") from None
     staged: list[tuple[Path, Path]] = []
+    replaced: list[Path] = []
     try:
         for path, text in plan.texts.items():
             temp = path.with_name(f".{path.name}.atlas-mv")
-            temp.write_text(text, encoding="utf-8")
             staged.append((temp, path))
+            temp.write_text(text, encoding="utf-8")
         for temp, path in staged:
             temp.replace(path)
+            replaced.append(path)
         plan.move[0].unlink()
-    except BaseException:
+    except BaseException as error:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
-        for path in plan.texts:
-            if path not in originals:
+        for path in replaced:
+            if path in originals:
+                path.write_bytes(originals[path])
+            else:
                 path.unlink(missing_ok=True)
-        for path, data in originals.items():
-            path.write_bytes(data)
+        if isinstance(error, OSError):
+            where = error.filename or plan.move[0]
+            raise RenameError(f"could not write {where}: {error.strerror or error}") from None
+        raise
         raise

@@ -9,13 +9,13 @@ overrides print escaped.
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 
@@ -51,6 +51,16 @@ def md(text: str) -> str:
     escaped = _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
     # '&' would let '&lt;' through as an entity; '\&' is not an escape, so spell it out.
     return escaped.replace("&", "&amp;")
+
+
+def md_url(url: str) -> str:
+    """A URL as a Markdown link destination that nothing in it can end or extend: every
+    character that Markdown or a table reads ('(', ')', '<', '|', '!', '[', ...) is
+    percent-encoded, which is the same address to a browser."""
+    return quote(url, safe=_URL_SAFE)
+
+
+_URL_SAFE = "/:?#=&%@+,;~-._"
 
 
 def zh(text: str) -> str:
@@ -169,7 +179,10 @@ def render(kb: KnowledgeBase, site_url: str = "") -> Mapping[PurePosixPath, str]
         out[PurePosixPath(f"{target.kind.value}s/{old}/index.html")] = redirect_page(new)
     for page in kb.pages:
         path = PurePosixPath(page.source.path.name)
-        out[path] = page.source.body.lstrip("\n")
+        # The generator's own block comes first, always: MkDocs reads page metadata from
+        # the first block only, so nothing the body holds can become metadata.
+        front = _front({"source_path": str(page.source.path)})
+        out[path] = front + page.source.body.lstrip("\n")
     return MappingProxyType(out)
 
 
@@ -299,9 +312,9 @@ def _panel(ctx: _Context, entry: Entry) -> str:
         if meta.container:
             rows.append(("Published in", md(_container(meta))))
         if meta.doi:
-            rows.append(("DOI", f"[{md(meta.doi)}](https://doi.org/{meta.doi})"))
+            rows.append(("DOI", f"[{md(meta.doi)}]({md_url('https://doi.org/' + meta.doi)})"))
         if meta.url:
-            rows.append(("Online", f"[{md(meta.url)}]({meta.url})"))
+            rows.append(("Online", f"[{md(meta.url)}]({md_url(meta.url)})"))
         rows.append(("Language", "Chinese" if meta.language.value == "zh" else "English"))
     if meta.aliases:
         rows.append(
@@ -581,33 +594,3 @@ def redirect_page(new_id: str) -> str:
         f'<meta http-equiv="refresh" content="0; url={url}">\n'
         f'</head><body><p>This entry moved to <a href="{url}">{new_id}</a>.</p></body></html>\n'
     )
-
-
-# --- writing ------------------------------------------------------------------------
-
-
-def write_tree(tree: Mapping[PurePosixPath, str], out_dir: Path) -> int:
-    """Write the tree to `out_dir`, touching only files whose text changed (so a watching
-    server sees one change, not a storm) and removing files no longer generated.
-    Returns the number of files written or removed."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    # One walk of the folder instead of a stat (and a mkdir) per file.
-    existing = {Path(folder) / name for folder, _, names in os.walk(out_dir) for name in names}
-    folders = {out_dir}
-    changed = 0
-    wanted: set[Path] = set()
-    for rel, text in tree.items():
-        target = out_dir / rel
-        wanted.add(target)
-        data = text.encode("utf-8")
-        if target in existing and target.read_bytes() == data:
-            continue
-        if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
-        target.write_bytes(data)
-        changed += 1
-    for stale in sorted(existing - wanted):
-        stale.unlink()
-        changed += 1
-    return changed

@@ -29,7 +29,7 @@ from typing import Any
 
 import jinja2
 
-from .render import write_tree
+from .output import write_tree
 from .site import Tree, generate_tree, guard_output, update_tree
 
 SearchDoc = dict[str, Any]

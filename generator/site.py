@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from . import build_knowledge_base
+from .output import check_tree_paths, write_manifest
 from .problems import Problem, Severity
 from .schema import Reference
 
@@ -34,11 +35,20 @@ class ContentError(Exception):
 
 
 def guard_output(root: Path, out: Path) -> None:
-    """Refuse any output folder inside content/: only `atlas new` writes there."""
+    """Refuse any output folder inside content/ (only `atlas new` and `atlas mv` write
+    there), and any output reached through a symbolic link inside the repository: a
+    committed `build -> ..` link made generation write and delete elsewhere."""
     content = (root / "content").resolve()
     target = out.resolve()
     if target == content or content in target.parents:
         raise ValueError(f"refusing to write into {content}: content/ is for sources only")
+    absolute = out.absolute()
+    top = root.absolute()
+    for folder in (absolute, *absolute.parents):
+        if folder == top:
+            break
+        if folder.is_symlink():
+            raise ValueError(f"refusing to write through the symbolic link {folder}")
 
 
 Tree = Mapping[PurePosixPath, str]
@@ -72,7 +82,7 @@ def generate_tree(root: Path) -> Tree:
 def generate(root: Path, out: Path) -> int:
     """Render the knowledge base into `out`; raise ContentError (writing nothing) on errors."""
     guard_output(root, out)
-    from .render import write_tree
+    from .output import write_tree
 
     return write_tree(generate_tree(root), out)
 
@@ -82,17 +92,21 @@ def update_tree(tree: Tree, previous: Tree, out: Path) -> int:
     files whose text differs from `previous` are written, and files of `previous` no longer
     in `tree` removed. Same result as `write_tree`, without reading every file back.
     Returns the number of files written or removed."""
+    check_tree_paths(tree)
     changed = 0
     for rel, text in tree.items():
         if previous.get(rel) == text:
             continue
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)  # never written through a link left in its place
         target.write_bytes(text.encode("utf-8"))
         changed += 1
     for rel in previous.keys() - tree.keys():
         (out / rel).unlink(missing_ok=True)
         changed += 1
+    if previous.keys() != tree.keys():
+        write_manifest(out, tree)
     return changed
 
 
@@ -176,6 +190,8 @@ def build_site(root: Path, site: Path, config: Path) -> float:
         )
         mkdocs_seconds = time.perf_counter() - started
         old = site.with_name(site.name + ".old")
+        # Left by a build killed between the two renames below; this process made it.
+        shutil.rmtree(old, ignore_errors=True)
         if site.exists():
             site.rename(old)
         staging.rename(site)

@@ -15,7 +15,7 @@ import pytest
 from conftest import DATA, REPO, atlas, lychee, site_project
 
 from generator import build_knowledge_base
-from generator.rename import apply_rename, plan_rename
+from generator.rename import RenameError, apply_rename, plan_rename
 
 
 def snapshot(root: Path) -> dict[str, str]:
@@ -85,7 +85,7 @@ def test_mv_writes_all_files_or_none(shipped_copy: Path, monkeypatch: pytest.Mon
         return real_replace(self, target)
 
     monkeypatch.setattr(Path, "replace", failing_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(RenameError, match=r"could not write .*art-253-1.md: disk full$"):
         apply_rename(plan)
     monkeypatch.undo()
     assert snapshot(shipped_copy) == before

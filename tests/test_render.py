@@ -13,7 +13,8 @@ import pytest
 from conftest import DATA, MakeKb
 
 from generator import build_knowledge_base
-from generator.render import md, render, write_tree
+from generator.output import write_tree
+from generator.render import md, render
 
 GOLDEN = Path(__file__).parent / "golden"
 PAGES = [
