@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .body import parse_body
+from .history import GitHistory
 from .link import references_in, resolve_link
 from .load import REDIRECTS_PATH, SourceFile, load, read_text
 from .schema import ID_RE
@@ -28,7 +29,7 @@ class RenamePlan:
 def plan_rename(root: Path, old: str, new: str) -> RenamePlan:
     if not ID_RE.match(new):
         raise RenameError(f"'{new}' is not a valid id: lower-case letters and digits joined by '-'")
-    loaded = load(root)
+    loaded = load(root, GitHistory.skipped())  # only the files and redirects are needed
     by_id = {s.id: s for s in loaded.entries}
     if old not in by_id:
         raise RenameError(f"no entry has the id '{old}'")
