@@ -107,7 +107,7 @@ def measure_later_builds(size: Size, runs: int, work: Path) -> None:
     project = work / f"kb-{size.entries}"
     edited = project / "content/offences/art-1.md"
     original = edited.read_text(encoding="utf-8")
-    command = [PYTHON, "-m", "generator.cli", "--root", str(project), "build"]
+    command = [PYTHON, "-m", "generator.cli", "--root", str(project), "build", "--no-history"]
     for count in range(runs):
         edited.write_text(f"{original}\nEdited for later build {count}.\n", "utf-8")
         os.sync()
@@ -137,10 +137,11 @@ def measure(entries: int, runs: int, check_pairs: int, work: Path) -> Size:
         capture_output=True,
     )
     size = Size(entries)
+    # A synthetic knowledge base has no git history: every command skips it explicitly.
     atlas = [PYTHON, "-m", "generator.cli", "--root", str(project)]
     docs = work / f"docs-{entries}"
     cache = project / "build/cache"  # formatted citations kept between builds
-    generate = [*atlas, "generate", "--out", str(docs)]
+    generate = [*atlas, "generate", "--no-history", "--out", str(docs)]
     edited = project / "content/offences/art-1.md"
     original = edited.read_text(encoding="utf-8")
 
@@ -156,7 +157,7 @@ def measure(entries: int, runs: int, check_pairs: int, work: Path) -> Size:
 
     for _ in range(check_pairs):  # each ratio is taken against the run just before
         run("baseline", [PYTHON, "-c", BASELINE, str(project / "content")])
-        run("check", [*atlas, "check"])
+        run("check", [*atlas, "check", "--no-history"])
     for _ in range(runs):  # the first build of a fresh clone: no citation formatted yet
         run("generate", generate, cold=True)
     for _ in range(runs):
@@ -165,7 +166,11 @@ def measure(entries: int, runs: int, check_pairs: int, work: Path) -> Size:
         run("generate_warm", generate, edit=True)
     edited.write_text(original, encoding="utf-8")
     for _ in range(runs):
-        run("build", [*atlas, "build", "--site-dir", str(project / "site")], cold=True)
+        run(
+            "build",
+            [*atlas, "build", "--no-history", "--site-dir", str(project / "site")],
+            cold=True,
+        )
     site = project / "site"
     index = (site / "search/search_index.json").read_bytes()
     size.facts["site_mb"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6
@@ -362,6 +367,7 @@ def serve_command(project: Path, port: int) -> list[str]:
         "--root",
         str(project),
         "serve",
+        "--no-history",
         "--host",
         "127.0.0.1",
         "--port",

@@ -11,15 +11,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .history import GitHistory
 from .link import KnowledgeBase, link
 from .load import load
 from .validate import validate
 
 
-def build_knowledge_base(root: Path) -> KnowledgeBase:
-    """Run load, validate and link over the repository at `root`."""
+def build_knowledge_base(root: Path, history: GitHistory) -> KnowledgeBase:
+    """Run load, validate and link over the repository at `root`, with its git history
+    read by the caller (`history.read_history`, or `GitHistory.skipped()`)."""
     with cyclic_gc_paused():
-        return link(validate(load(root)))
+        return link(validate(load(root, history)))
 
 
 @contextmanager

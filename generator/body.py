@@ -11,6 +11,7 @@ about thirty times faster; a property test holds the two readings equal.
 from __future__ import annotations
 
 import functools
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -314,15 +315,20 @@ def _read_as_the_site_does(
     findings: list[Finding] = []
 
     def place(needle: str) -> tuple[int, int]:
-        for number, text in enumerate(lines):
-            found = text.find(needle) if needle else -1
-            if found >= 0:
-                return number, found + 1
+        # Python-Markdown expands tabs to four columns before it reads a line.
+        for expand in (False, True):
+            for number, text in enumerate(lines):
+                found = (text.expandtabs(4) if expand else text).find(needle) if needle else -1
+                if found >= 0:
+                    return number, found + 1
         return 0, 1
 
     for tag, attrs in recorder.elements:
         for name, value in attrs.items():
             if (tag, name) in (("a", "href"), ("img", "src")):
+                # Entities in the tree's text stay as written and are decoded by the
+                # browser: '&#106;avascript:' is read as 'javascript:'.
+                value = html.unescape(value)
                 kind: Literal["link", "image"] = "image" if tag == "img" else "link"
                 if (kind, _normalized_url(value)) not in seen and (kind, value) not in seen:
                     seen.add((kind, value))

@@ -1,6 +1,8 @@
 """The `atlas` command: check, generate, build, schema, new.
 
 Exit codes: 0 clean, 1 problems in content (or a failed build), 2 usage error.
+History that cannot be read is a problem (exit 1); `--no-history` skips it on request
+and says so on stderr, without failing.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import build_knowledge_base
+from .history import NO_HISTORY_ENV, GitHistory, read_history, skipped_notice
 from .problems import summary_line, to_json
 from .reference_docs import generated_files
 from .rename import RenameError, apply_rename, plan_rename
@@ -33,18 +36,32 @@ def main(argv: list[str] | None = None) -> int:
         help="repository root holding content/ (default: current folder)",
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    history = argparse.ArgumentParser(add_help=False)
+    history.add_argument(
+        "--no-history",
+        action="store_true",
+        help="do not read git history (skips missing-redirect; dates fall back to reviewed)",
+    )
 
-    check = commands.add_parser("check", help="validate the whole knowledge base")
+    check = commands.add_parser(
+        "check", parents=[history], help="validate the whole knowledge base"
+    )
     check.add_argument("--format", choices=["text", "github", "json"], default="text")
 
-    gen = commands.add_parser("generate", help="render the docs tree MkDocs builds")
+    gen = commands.add_parser(
+        "generate", parents=[history], help="render the docs tree MkDocs builds"
+    )
     gen.add_argument("--out", type=Path, default=None, help=f"default: {DOCS_DIR}")
 
-    build = commands.add_parser("build", help="build the static site (strict) into site/")
+    build = commands.add_parser(
+        "build", parents=[history], help="build the static site (strict) into site/"
+    )
     build.add_argument("--site-dir", type=Path, default=None, help="default: site")
 
     serve = commands.add_parser(
-        "serve", help="serve the site, rebuilding the pages an edit under content/ changes"
+        "serve",
+        parents=[history],
+        help="serve the site, rebuilding the pages an edit under content/ changes",
     )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -88,8 +105,17 @@ def main(argv: list[str] | None = None) -> int:
     return handler(root, args)
 
 
+def _history(root: Path, args: argparse.Namespace) -> GitHistory:
+    """The git history the command's rules need, read here at the edge. Skipped only on
+    request, and never silently: stderr, so that stdout stays the command's own output."""
+    if not args.no_history:
+        return read_history(root)
+    print(skipped_notice().text(), file=sys.stderr)
+    return GitHistory.skipped()
+
+
 def _check(root: Path, args: argparse.Namespace) -> int:
-    kb = build_knowledge_base(root)
+    kb = build_knowledge_base(root, _history(root, args))
     problems = list(kb.problems)
     if args.format == "json":
         print(to_json(problems))
@@ -108,15 +134,19 @@ def _print_errors(error: ContentError) -> None:
 
 def _generate(root: Path, args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else root / DOCS_DIR
-    return _reported(lambda: f"atlas generate: {generate(root, out)} file(s) changed in {out}")
+    history = _history(root, args)
+    return _reported(
+        lambda: f"atlas generate: {generate(root, out, history)} file(s) changed in {out}"
+    )
 
 
 def _build(root: Path, args: argparse.Namespace) -> int:
     site = args.site_dir if args.site_dir is not None else root / "site"
+    history = _history(root, args)
 
     def build() -> str:
         started = time.perf_counter()
-        mkdocs = build_site(root, site.resolve(), root / "mkdocs.yml")
+        mkdocs = build_site(root, site.resolve(), root / "mkdocs.yml", history)
         took = time.perf_counter() - started
         return f"atlas build: site written to {site} in {took:.1f} s (MkDocs {mkdocs:.1f} s)"
 
@@ -125,7 +155,7 @@ def _build(root: Path, args: argparse.Namespace) -> int:
 
 def _serve(root: Path, args: argparse.Namespace) -> int:
     try:
-        prepare_serve(root)
+        prepare_serve(root, _history(root, args))
     except ContentError as error:
         _print_errors(error)
         return 1
@@ -137,7 +167,12 @@ def _serve(root: Path, args: argparse.Namespace) -> int:
     sys.stderr.flush()
     os.chdir(root)
     # Replace this process: Ctrl-C and a terminating signal reach the server itself.
-    os.execve(command[0], command, {**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if args.no_history:
+        env[NO_HISTORY_ENV] = "1"  # the server's hooks read the history for each rebuild
+    else:
+        env.pop(NO_HISTORY_ENV, None)
+    os.execve(command[0], command, env)
 
 
 def _reported(step: Callable[[], str]) -> int:

@@ -8,7 +8,6 @@ at a line. Whatever the bytes are, the result is data plus problems, never an ex
 from __future__ import annotations
 
 import os
-import subprocess
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from .history import GitHistory
 from .problems import Problem, at
 from .schema import FOLDERS, INVISIBLE_RE, Kind, id_error
 
@@ -97,9 +97,9 @@ class Loaded:
     tags_path: PurePosixPath
     problems: tuple[Problem, ...] = field(default=())
     redirects: Located = field(default_factory=lambda: EMPTY)
-    # Entry files that git history shows were deleted: their ids were published once.
+    # From GitHistory: entry files deleted since they were published, and when each
+    # file under content/ last changed.
     unpublished: tuple[PurePosixPath, ...] = ()
-    # When each file under content/ last changed in a commit (ISO 8601), from git.
     last_changed: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -118,10 +118,11 @@ class _RefusedError(Exception):
         self.problem = problem
 
 
-def load(root: Path) -> Loaded:
-    """Read the knowledge base under `root` (the repository root, holding content/)."""
+def load(root: Path, history: GitHistory) -> Loaded:
+    """Read the knowledge base under `root` (the repository root, holding content/).
+    Git is never run here: `history` is read at the edge (`history.read_history`)."""
     content = root / "content"
-    problems: list[Problem] = []
+    problems: list[Problem] = list(history.problems)
     files: list[SourceFile] = []
     markdown, linked = _markdown_files(content)
     if content.is_symlink():
@@ -171,60 +172,9 @@ def load(root: Path) -> Loaded:
         TAGS_PATH,
         tuple(problems),
         redirects,
-        deleted_entries(root),
-        MappingProxyType(last_changes(root)),
+        history.deleted_entries,
+        history.last_changed,
     )
-
-
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(
-            ["git", *args], cwd=root, capture_output=True, text=True, timeout=60
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return result.stdout if result.returncode == 0 else None
-
-
-def last_changes(root: Path) -> dict[str, str]:
-    """The date of the newest commit touching each file under content/, in one git call
-    (one call per file would grow with the number of entries)."""
-    out = _git(root, "log", "--format=%x00%cI", "--name-only", "HEAD", "--", "content")
-    changes: dict[str, str] = {}
-    when = ""
-    for line in (out or "").splitlines():
-        if line.startswith("\x00"):
-            when = line[1:]
-        elif line and when:
-            changes.setdefault(line, when)  # newest first: keep the first seen
-    return changes
-
-
-def deleted_entries(root: Path) -> tuple[PurePosixPath, ...]:
-    """Entry files deleted in the git history of HEAD or in the working tree.
-    Outside a git checkout there is no history, and nothing is reported."""
-    folders = [f"content/{name}" for name in FOLDERS]
-    commands = [
-        [
-            "git",
-            "log",
-            "--no-renames",
-            "--diff-filter=D",
-            "--name-only",
-            "--format=",
-            "HEAD",
-            "--",
-            *folders,
-        ],
-        ["git", "diff", "--no-renames", "--diff-filter=D", "--name-only", "HEAD", "--", *folders],
-    ]
-    found: set[str] = set()
-    for command in commands:
-        out = _git(root, *command[1:])
-        if out is None:
-            return ()
-        found.update(line for line in out.splitlines() if line.endswith(".md"))
-    return tuple(sorted(PurePosixPath(p) for p in found if not (root / p).exists()))
 
 
 def _markdown_files(content: Path) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import nh3
 from mkdocs.plugins import event_priority
 
 from generator.body import ADMONITION_TYPES, PAGE_IDS
+from generator.history import NO_HISTORY_ENV, GitHistory, read_history
 from generator.problems import summary_line
 from generator.serving import STATE
 from generator.site import ContentError
@@ -104,8 +106,11 @@ def on_pre_build(config: Any) -> None:
         return  # `atlas build` generated the tree already, and checked it
     config_file = Path(config.config_file_path)
     docs = Path(config.docs_dir)
+    root = config_file.parent
+    # Read again for each rebuild: a commit made while serving changes the dates.
+    history = GitHistory.skipped() if os.environ.get(NO_HISTORY_ENV) else read_history(root)
     try:
-        changed = STATE.regenerate(config_file.parent, docs)
+        changed = STATE.regenerate(root, docs, history)
     except ContentError as error:
         for problem in error.problems:
             log.error(problem.text())

@@ -279,6 +279,42 @@ RULES: dict[str, Rule] = {
             "a reference nobody cites",
             "cite it from an entry, or link it",
         ),
+        # history: what git says about content/ (for missing-redirect and last-updated dates)
+        _rule(
+            "git-missing",
+            E,
+            "The rules that need history need git installed.",
+            "atlas check on a machine without git",
+            "install git (or pass --no-history to skip those rules)",
+        ),
+        _rule(
+            "not-a-git-checkout",
+            E,
+            "The rules that need history need a git checkout.",
+            "atlas check in an unpacked archive",
+            "git clone the repository (or pass --no-history)",
+        ),
+        _rule(
+            "git-refused",
+            E,
+            "git must be able to read the checkout.",
+            "a checkout owned by another user (detected dubious ownership)",
+            "git config --global --add safe.directory PATH",
+        ),
+        _rule(
+            "shallow-history",
+            E,
+            "The rules that need history need the full history, not a shallow clone.",
+            "git clone --depth 1",
+            "git fetch --unshallow (GitHub Actions: fetch-depth: 0)",
+        ),
+        _rule(
+            "history-skipped",
+            W,
+            "With --no-history, missing-redirect is not checked and dates fall back.",
+            "atlas check --no-history",
+            "run atlas check in a full clone",
+        ),
     )
 }
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .body import parse_body
+from .history import GitHistory
 from .link import references_in, resolve_link
 from .load import REDIRECTS_PATH, SourceFile, load, read_text
 from .schema import id_error
@@ -31,7 +32,7 @@ def plan_rename(root: Path, old: str, new: str) -> RenamePlan:
     problem = id_error(new)
     if problem is not None:
         raise RenameError(f"{problem}: lower-case letters and digits joined by '-'")
-    loaded = load(root)
+    loaded = load(root, GitHistory.skipped())  # only the files and redirects are needed
     by_id = {s.id: s for s in loaded.entries}
     if old not in by_id:
         raise RenameError(f"no entry has the id '{old}'")

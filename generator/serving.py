@@ -29,6 +29,7 @@ from typing import Any
 
 import jinja2
 
+from .history import GitHistory
 from .output import write_tree
 from .site import Tree, generate_tree, guard_output, update_tree
 
@@ -73,11 +74,11 @@ class ServeState:
     # The whole search index, entries grouped by page URL, in first-build order.
     search: dict[str, list[SearchDoc]] = field(default_factory=dict)
 
-    def regenerate(self, root: Path, out: Path) -> int:
+    def regenerate(self, root: Path, out: Path, history: GitHistory) -> int:
         """Render content/ into `out` (ContentError on errors, writing nothing); the number
         of files written or removed."""
         guard_output(root, out)
-        tree = generate_tree(root)
+        tree = generate_tree(root, history)
         previous, self.tree = self.tree, None
         changed = write_tree(tree, out) if previous is None else update_tree(tree, previous, out)
         self.tree = tree  # only once written: after a failure, compare with the disk again

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from . import build_knowledge_base
+from .history import GitHistory
 from .output import check_tree_paths, write_manifest
 from .problems import Problem, Severity
 from .schema import Reference
@@ -54,9 +55,9 @@ def guard_output(root: Path, out: Path) -> None:
 Tree = Mapping[PurePosixPath, str]
 
 
-def generate_tree(root: Path) -> Tree:
+def generate_tree(root: Path, history: GitHistory) -> Tree:
     """The docs tree of the knowledge base under `root`; ContentError on errors."""
-    kb = build_knowledge_base(root)
+    kb = build_knowledge_base(root, history)
     errors = [p for p in kb.problems if p.severity is Severity.error]
     if errors:
         raise ContentError(errors)
@@ -79,12 +80,12 @@ def generate_tree(root: Path) -> Tree:
     return tree
 
 
-def generate(root: Path, out: Path) -> int:
+def generate(root: Path, out: Path, history: GitHistory) -> int:
     """Render the knowledge base into `out`; raise ContentError (writing nothing) on errors."""
     guard_output(root, out)
     from .output import write_tree
 
-    return write_tree(generate_tree(root), out)
+    return write_tree(generate_tree(root, history), out)
 
 
 def update_tree(tree: Tree, previous: Tree, out: Path) -> int:
@@ -148,7 +149,7 @@ def serve_command(root: Path, host: str, port: int) -> list[str]:
     ]
 
 
-def prepare_serve(root: Path) -> None:
+def prepare_serve(root: Path, history: GitHistory) -> None:
     """Check content/ (raising ContentError) and make sure the docs folder exists.
 
     The server's own first build renders the docs tree; generating it here too would
@@ -156,17 +157,18 @@ def prepare_serve(root: Path) -> None:
     filled in this process, not the server's."""
     out = root / DOCS_DIR
     guard_output(root, out)
-    errors = [p for p in build_knowledge_base(root).problems if p.severity is Severity.error]
+    kb = build_knowledge_base(root, history)
+    errors = [p for p in kb.problems if p.severity is Severity.error]
     if errors:
         raise ContentError(errors)
     out.mkdir(parents=True, exist_ok=True)
 
 
-def build_site(root: Path, site: Path, config: Path) -> float:
+def build_site(root: Path, site: Path, config: Path, history: GitHistory) -> float:
     """`mkdocs build --strict` into a temporary folder, then swap it into `site`.
     Returns the seconds MkDocs took, so the generator's part of a build can be told."""
     guard_output(root, site)
-    generate(root, root / DOCS_DIR)
+    generate(root, root / DOCS_DIR, history)
     site.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site.parent))
     try:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator import build_knowledge_base
+from generator.history import GitHistory
 from generator.link import KnowledgeBase
 
 REPO = Path(__file__).resolve().parent.parent
@@ -64,7 +65,7 @@ def atlas(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[st
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small valid knowledge base, built for real with `atlas build` (mkdocs --strict)."""
     project = site_project(DATA / "valid_kb" / "content", tmp_path_factory.mktemp("valid") / "p")
-    result = atlas("--root", str(project), "build")
+    result = atlas("--root", str(project), "build", "--no-history")
     assert result.returncode == 0, result.stdout + result.stderr
     return project / "site"
 
@@ -153,7 +154,7 @@ def shipped_url(shipped_site: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def small() -> KnowledgeBase:
     """The small valid knowledge base, linked (it must be clean)."""
-    kb = build_knowledge_base(DATA / "valid_kb")
+    kb = build_knowledge_base(DATA / "valid_kb", GitHistory.skipped())
     assert kb.problems == ()
     return kb
 
@@ -161,4 +162,4 @@ def small() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def real() -> KnowledgeBase:
     """The shipped knowledge base, linked."""
-    return build_knowledge_base(REPO)
+    return build_knowledge_base(REPO, GitHistory.skipped())

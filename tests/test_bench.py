@@ -13,6 +13,7 @@ import pytest
 from conftest import REPO
 
 from generator import build_knowledge_base
+from generator.history import GitHistory
 from generator.synth import synthesise
 
 pytestmark = pytest.mark.site
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.site
 
 def test_synthetic_knowledge_base_is_valid_and_shaped_like_the_real_one(tmp_path: Path) -> None:
     synthesise(200, tmp_path, REPO)
-    kb = build_knowledge_base(tmp_path)
+    kb = build_knowledge_base(tmp_path, GitHistory.skipped())
     assert kb.problems == ()
     kinds = [e.kind.value for e in kb.entries.values()]
     assert (kinds.count("offence"), kinds.count("proposal"), kinds.count("reference")) == (

@@ -51,7 +51,7 @@ EXPECTED = [
 
 
 def test_text_report_lists_every_problem_in_order() -> None:
-    result = atlas("--root", str(BROKEN), "check")
+    result = atlas("--root", str(BROKEN), "check", "--no-history")
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     lines = result.stdout.splitlines()
@@ -66,14 +66,16 @@ def test_text_report_lists_every_problem_in_order() -> None:
 
 
 def test_every_problem_carries_a_hint_or_a_self_explaining_message() -> None:
-    problems = json.loads(atlas("--root", str(BROKEN), "check", "--format", "json").stdout)
+    problems = json.loads(
+        atlas("--root", str(BROKEN), "check", "--no-history", "--format", "json").stdout
+    )
     assert [(p["path"], p["line"], p["code"]) for p in problems] == EXPECTED
     assert all(p["message"] for p in problems)
     assert sum(1 for p in problems if p["hint"]) >= len(problems) // 2
 
 
 def test_github_annotations_point_at_the_same_lines() -> None:
-    result = atlas("--root", str(BROKEN), "check", "--format", "github")
+    result = atlas("--root", str(BROKEN), "check", "--no-history", "--format", "github")
     assert result.returncode == 1
     found = []
     for line in result.stdout.splitlines():

@@ -10,20 +10,21 @@ import yaml
 from conftest import DATA, REPO, MakeKb, atlas
 
 from generator import build_knowledge_base
+from generator.history import GitHistory
 from generator.schema import Kind
 from generator.templates import new_entry_text
 
 
 def test_exit_codes(tmp_path: Path) -> None:
-    assert atlas("--root", str(DATA / "valid_kb"), "check").returncode == 0
-    assert atlas("--root", str(DATA / "broken_kb"), "check").returncode == 1
+    assert atlas("--root", str(DATA / "valid_kb"), "check", "--no-history").returncode == 0
+    assert atlas("--root", str(DATA / "broken_kb"), "check", "--no-history").returncode == 1
     assert atlas("--root", str(DATA / "valid_kb"), "check", "--format", "xml").returncode == 2
     assert atlas("--root", str(tmp_path), "check").returncode == 2  # no content/
     assert atlas("frobnicate").returncode == 2
 
 
 def test_clean_check_prints_the_count_line() -> None:
-    result = atlas("--root", str(DATA / "valid_kb"), "check")
+    result = atlas("--root", str(DATA / "valid_kb"), "check", "--no-history")
     assert result.stdout == "atlas check: no problems\n"
 
 
@@ -76,12 +77,14 @@ def test_filled_in_templates_pass_check(make_kb: MakeKb) -> None:
         for k, v in files.items()
     }
     root = make_kb(filled)
-    assert [p.text() for p in build_knowledge_base(root).problems] == []
+    assert [p.text() for p in build_knowledge_base(root, GitHistory.skipped()).problems] == []
 
 
 def test_outputs_never_land_in_content(make_kb: MakeKb) -> None:
     root = make_kb({"tags.yml": ""})
-    result = atlas("--root", str(root), "generate", "--out", str(root / "content/x"))
+    result = atlas(
+        "--root", str(root), "generate", "--no-history", "--out", str(root / "content/x")
+    )
     assert result.returncode == 2
     assert not (root / "content/x").exists()
 

@@ -13,13 +13,14 @@ from conftest import DATA
 
 from generator import build_knowledge_base
 from generator.exports import atom_feed, data_files, knowledge_base_json
+from generator.history import GitHistory, read_history
 from generator.render import last_updated
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def test_json_export_holds_every_entry_and_relation() -> None:
-    kb = build_knowledge_base(DATA / "valid_kb")
+    kb = build_knowledge_base(DATA / "valid_kb", GitHistory.skipped())
     document = json.loads(knowledge_base_json(kb, "https://example.org/"))
     by_id = {e["id"]: e for e in document["entries"]}
     assert set(by_id) == set(kb.entries)
@@ -31,7 +32,7 @@ def test_json_export_holds_every_entry_and_relation() -> None:
 
 
 def test_exported_schemas_accept_the_exported_fields() -> None:
-    kb = build_knowledge_base(DATA / "valid_kb")
+    kb = build_knowledge_base(DATA / "valid_kb", GitHistory.skipped())
     files = {str(k): v for k, v in data_files(kb, "https://example.org/").items()}
     document = json.loads(files["data/atlas.json"])
     for entry in document["entries"]:
@@ -40,7 +41,7 @@ def test_exported_schemas_accept_the_exported_fields() -> None:
 
 
 def test_atom_feed_is_well_formed_and_lists_entries() -> None:
-    kb = build_knowledge_base(DATA / "valid_kb")
+    kb = build_knowledge_base(DATA / "valid_kb", GitHistory.skipped())
     root = ET.fromstring(atom_feed(kb, "https://example.org/"))
     assert root.tag == f"{ATOM}feed"
     entries = root.findall(f"{ATOM}entry")
@@ -69,6 +70,6 @@ def test_last_updated_comes_from_the_git_history_of_the_source_file(tmp_path: Pa
     entry = root / "content/offences/art-287-1.md"
     entry.write_text(entry.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
     git(root, "commit", "-qam", "edit", date="2025-03-04T10:00:00+00:00")
-    kb = build_knowledge_base(root)
+    kb = build_knowledge_base(root, read_history(root))
     assert last_updated(kb, kb.entries["art-287-1"]) == "2025-03-04"
     assert last_updated(kb, kb.entries["art-287-2"]) == "2024-01-02"

@@ -28,6 +28,7 @@ from generator.graph import (
     node_label,
     truncate,
 )
+from generator.history import GitHistory
 from generator.render import render
 from generator.synth import synthesise
 
@@ -180,7 +181,9 @@ def test_edges_are_drawn_under_the_nodes(
 
 
 def test_maps_are_deterministic(small: KnowledgeBase) -> None:
-    assert graph_files(small) == graph_files(build_knowledge_base(DATA / "valid_kb"))
+    assert graph_files(small) == graph_files(
+        build_knowledge_base(DATA / "valid_kb", GitHistory.skipped())
+    )
 
 
 # --- neighbourhoods -----------------------------------------------------------------------
@@ -267,7 +270,7 @@ HOSTILE = {
 
 @pytest.fixture
 def hostile(make_kb: MakeKb) -> KnowledgeBase:
-    kb = build_knowledge_base(make_kb(HOSTILE))
+    kb = build_knowledge_base(make_kb(HOSTILE), GitHistory.skipped())
     assert kb.problems == (), [p.text() for p in kb.problems]
     assert kb.entries["hostile"].meta.title == HOSTILE_TITLE
     return kb
@@ -317,7 +320,7 @@ def test_an_entry_called_index_would_overwrite_the_whole_map(make_kb: MakeKb) ->
     files = dict(HOSTILE)
     files["references/index.md"] = files.pop("references/hostile.md")
     files["offences/art-1.md"] = files["offences/art-1.md"].replace("ref: hostile", "ref: index")
-    kb = build_knowledge_base(make_kb(files))
+    kb = build_knowledge_base(make_kb(files), GitHistory.skipped())
     assert "index" in kb.entries
     with pytest.raises(ValueError, match="index"):
         graph_files(kb)
@@ -338,7 +341,8 @@ def test_the_whole_map_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> Non
     script = (
         "import hashlib, sys; from pathlib import Path; from generator import "
         "build_knowledge_base; from generator.graph import graph_svg; "
-        "kb = build_knowledge_base(Path(sys.argv[1])); "
+        "from generator.history import GitHistory; "
+        "kb = build_knowledge_base(Path(sys.argv[1]), GitHistory.skipped()); "
         "print(hashlib.sha256(graph_svg(kb, None, href_prefix='../').encode()).hexdigest())"
     )
     digests = {

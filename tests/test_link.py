@@ -5,6 +5,7 @@ from __future__ import annotations
 from conftest import MakeKb
 
 from generator import build_knowledge_base
+from generator.history import GitHistory
 
 REF = """\
 ---
@@ -48,7 +49,7 @@ def kb_files(amended: str, ji_in_force: str) -> dict[str, str]:
 
 
 def test_inverse_relations(make_kb: MakeKb) -> None:
-    kb = build_knowledge_base(make_kb(kb_files("2020-01-01", "2020-01-01")))
+    kb = build_knowledge_base(make_kb(kb_files("2020-01-01", "2020-01-01")), GitHistory.skipped())
     assert kb.problems == ()
     sources = {(r.source, r.field) for r in kb.inbound["law"]}
     assert sources == {("art-1", "amended_by"), ("art-1", "sources")}
@@ -56,7 +57,7 @@ def test_inverse_relations(make_kb: MakeKb) -> None:
 
 
 def test_review_older_than_an_amendment_or_interpretation_is_stale(make_kb: MakeKb) -> None:
-    kb = build_knowledge_base(make_kb(kb_files("2025-09-01", "2025-10-01")))
+    kb = build_knowledge_base(make_kb(kb_files("2025-09-01", "2025-10-01")), GitHistory.skipped())
     found = [(p.path, p.line, p.code, p.severity.value) for p in kb.problems]
     assert found == [
         ("content/offences/art-1.md", 10, "stale-review", "warning"),  # ji-new in force later

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from conftest import MakeKb
 
+from generator.history import GitHistory
 from generator.load import load
 
 ENTRY = """\
@@ -18,12 +19,12 @@ Body line
 
 
 def codes(root: Path) -> list[tuple[str, int, int, str]]:
-    return [(p.path, p.line, p.col, p.code) for p in load(root).problems]
+    return [(p.path, p.line, p.col, p.code) for p in load(root, GitHistory.skipped()).problems]
 
 
 def test_positions_of_keys_and_values_are_file_lines(make_kb: MakeKb) -> None:
     root = make_kb({"offences/a.md": "---\ntitle: T\ntags:\n  - x\n  - y\n---\nbody\n"})
-    (entry,) = load(root).entries
+    (entry,) = load(root, GitHistory.skipped()).entries
     assert entry.front.keys[("title",)] == (2, 1)
     assert entry.front.values[("tags", 1)] == (5, 5)
     assert entry.body_line == 6
@@ -34,7 +35,7 @@ def test_bom_and_crlf_are_accepted(make_kb: MakeKb) -> None:
     root = make_kb({})
     (root / "content/offences").mkdir()
     (root / "content/offences/a.md").write_bytes(b"\xef\xbb\xbf---\r\ntitle: T\r\n---\r\nbody\r\n")
-    loaded = load(root)
+    loaded = load(root, GitHistory.skipped())
     assert loaded.problems == ()
     assert loaded.entries[0].front.data["title"] == "T"
 
@@ -109,7 +110,7 @@ def test_impossible_date_and_duplicate_key_are_both_reported(make_kb: MakeKb) ->
         ("content/offences/a.md", 3, 1, "duplicate-key"),
         ("content/offences/a.md", 4, 11, "invalid-date"),
     ]
-    (entry,) = load(root).entries
+    (entry,) = load(root, GitHistory.skipped()).entries
     assert entry.front.invalid == frozenset({("reviewed",)})
 
 

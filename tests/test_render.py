@@ -13,6 +13,7 @@ import pytest
 from conftest import DATA, MakeKb
 
 from generator import build_knowledge_base
+from generator.history import GitHistory
 from generator.output import write_tree
 from generator.render import md, render
 
@@ -28,7 +29,7 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def tree() -> dict[PurePosixPath, str]:
-    kb = build_knowledge_base(DATA / "valid_kb")
+    kb = build_knowledge_base(DATA / "valid_kb", GitHistory.skipped())
     assert kb.problems == ()
     return dict(render(kb))
 
@@ -88,7 +89,7 @@ def test_summary_with_markdown_syntax_is_rendered_inert(make_kb: MakeKb) -> None
             """,
         }
     )
-    kb = build_knowledge_base(root)
+    kb = build_knowledge_base(root, GitHistory.skipped())
     assert kb.problems == ()
     page = render(kb)[PurePosixPath("references/a.md")]
     assert "# A \\[link\\]\\(javascript:alert\\(1\\)\\)" in page

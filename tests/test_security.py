@@ -61,7 +61,7 @@ def test_checker_rejects_body_payload_at_its_line(make_kb: MakeKb, name: str) ->
             "references/a.md": ENTRY_HEAD + "Intro line.\n\n" + BODY_PAYLOADS[name] + "\n",
         }
     )
-    result = atlas("--root", str(root), "check")
+    result = atlas("--root", str(root), "check", "--no-history")
     assert result.returncode == 1
     lines = [line for line in result.stdout.splitlines() if " error " in line]
     assert lines, result.stdout
@@ -81,7 +81,7 @@ def test_checker_rejects_markup_in_front_matter(make_kb: MakeKb, name: str) -> N
     )
     other = ENTRY_HEAD.replace("Payload carrier", "B")
     root = make_kb({"tags.yml": "", "references/a.md": head, "references/b.md": other})
-    result = atlas("--root", str(root), "check")
+    result = atlas("--root", str(root), "check", "--no-history")
     assert result.returncode == 1
     assert re.search(
         rf"content/references/a.md:\d+:\d+: error invalid-value '{field}", result.stdout
@@ -154,7 +154,7 @@ def assert_nothing_executable(site: Path) -> None:
 
 def test_payloads_are_inert_even_when_the_checker_is_bypassed(tmp_path: Path) -> None:
     project = site_project(DATA / "valid_kb" / "content", tmp_path / "p")
-    assert atlas("--root", str(project), "generate").returncode == 0
+    assert atlas("--root", str(project), "generate", "--no-history").returncode == 0
     # Bypass the checker: write hostile pages straight into the docs tree MkDocs builds.
     docs = project / "build/docs"
     hostile = "\n\n".join(BODY_PAYLOADS.values())
@@ -197,6 +197,6 @@ def test_check_and_build_never_write_under_content(tmp_path: Path) -> None:
         }
 
     before = tree()
-    assert atlas("--root", str(project), "check").returncode == 0
-    assert atlas("--root", str(project), "build").returncode == 0
+    assert atlas("--root", str(project), "check", "--no-history").returncode == 0
+    assert atlas("--root", str(project), "build", "--no-history").returncode == 0
     assert tree() == before

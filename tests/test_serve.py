@@ -80,7 +80,7 @@ def test_serve_rebuilds_edited_pages_and_keeps_the_whole_search_index(tmp_path: 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [*ATLAS, "--root", str(project), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [*ATLAS, "--root", str(project), "serve", "--no-history", "--port", str(port)],
         cwd=project,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

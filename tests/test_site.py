@@ -68,12 +68,12 @@ def test_navigation_stays_small(built_site: Path) -> None:
 
 def test_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
     project = site_project(DATA / "valid_kb" / "content", tmp_path / "p")
-    assert atlas("--root", str(project), "build").returncode == 0
+    assert atlas("--root", str(project), "build", "--no-history").returncode == 0
     before = sorted(p.relative_to(project / "site") for p in (project / "site").rglob("*"))
     (project / "content/offences/art-287-1.md").write_text(
         "---\ntitle: [broken\n---\n", encoding="utf-8"
     )
-    result = atlas("--root", str(project), "build")
+    result = atlas("--root", str(project), "build", "--no-history")
     assert result.returncode == 1 and "yaml-syntax" in result.stderr
     after = sorted(p.relative_to(project / "site") for p in (project / "site").rglob("*"))
     assert after == before
@@ -81,13 +81,13 @@ def test_failed_build_keeps_the_previous_site(tmp_path: Path) -> None:
 
 def test_mkdocs_failure_keeps_the_previous_site(tmp_path: Path) -> None:
     project = site_project(DATA / "valid_kb" / "content", tmp_path / "p")
-    assert atlas("--root", str(project), "build").returncode == 0
+    assert atlas("--root", str(project), "build", "--no-history").returncode == 0
     marker = project / "site/index.html"
     text = marker.read_text(encoding="utf-8")
     (project / "mkdocs.yml").write_text(
         (project / "mkdocs.yml").read_text() + "\nnot_a_setting: 1\n"
     )
-    result = atlas("--root", str(project), "build")
+    result = atlas("--root", str(project), "build", "--no-history")
     assert result.returncode == 1
     assert marker.read_text(encoding="utf-8") == text
     assert not list((project).glob(".site-*"))

@@ -10,6 +10,7 @@ import pytest
 from conftest import MakeKb
 
 from generator import KnowledgeBase, build_knowledge_base
+from generator.history import GitHistory
 from generator.render import render
 from generator.schema import Reference
 from generator.timeline import TIMELINE_PATH, timeline_page
@@ -172,7 +173,7 @@ HOSTILE = {
 
 
 def test_contributor_text_is_escaped_and_undated_sources_left_out(make_kb: MakeKb) -> None:
-    kb = build_knowledge_base(make_kb(HOSTILE))
+    kb = build_knowledge_base(make_kb(HOSTILE), GitHistory.skipped())
     assert kb.problems == (), [p.text() for p in kb.problems]
     page = timeline_page(kb)
     title = r'AT&amp;T "law" \| \*bold\* \[x\]\(y\) &amp;amp;'
