@@ -294,8 +294,8 @@ def _parse_every_link(
     reserved = _reserved(headings)
     known = {h.anchor for h in headings}
     reserved += tuple(
-        Finding(0, 1, f"a heading would have the id '{anchor}'")
-        for anchor in site_ids
+        Finding(*where, f"a heading would have the id '{anchor}'")
+        for anchor, where in site_ids
         if anchor not in known and (anchor.startswith("__") or anchor in PAGE_IDS)
     )
     return ParsedBody(tuple(links), tuple(raw), tuple(headings), attributes, reserved)
@@ -303,7 +303,7 @@ def _parse_every_link(
 
 def _read_as_the_site_does(
     body: str, links: list[BodyLink]
-) -> tuple[tuple[Finding, ...], list[str]]:
+) -> tuple[tuple[Finding, ...], list[tuple[str, tuple[int, int]]]]:
     """Render the body with the site's own Markdown. Every link and image it makes is
     added to `links` (CommonMark and Python-Markdown disagree on reference definitions,
     list nesting and attribute lists, and the site is what readers get); every attribute
@@ -323,6 +323,12 @@ def _read_as_the_site_does(
                     return number, found + 1
         return 0, 1
 
+    def place_heading(anchor: str) -> tuple[int, int]:
+        for number, text in enumerate(lines):
+            if text.startswith("#") and heading_slug(text.strip("# \t"), "-") == anchor:
+                return number, 1
+        return place(anchor)
+
     for tag, attrs in recorder.elements:
         for name, value in attrs.items():
             if (tag, name) in (("a", "href"), ("img", "src")):
@@ -334,8 +340,14 @@ def _read_as_the_site_does(
                     seen.add((kind, value))
                     links.append(BodyLink(kind, value, *place(value)))
             elif not _made_by_markdown(tag, name, value):
-                findings.append(Finding(*place("{"), f"attribute {name}={value[:40]!r} on <{tag}>"))
-    return tuple(findings), _toc_ids(md.toc_tokens)
+                where = place(value)
+                if where == (0, 1) and name == "class":
+                    where = place(value.split()[-1])
+                if where == (0, 1):
+                    where = place("{")
+                findings.append(Finding(*where, f"attribute {name}={value[:40]!r} on <{tag}>"))
+    site_ids = [(anchor, place_heading(anchor)) for anchor in _toc_ids(md.toc_tokens)]
+    return tuple(findings), site_ids
 
 
 def _made_by_markdown(tag: str, name: str, value: str) -> bool:

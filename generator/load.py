@@ -470,7 +470,7 @@ def _build(
                 "remove the '!...' tag and write a plain value",
             )
         )
-    if len(path) > MAX_YAML_DEPTH:
+    if len(path) >= MAX_YAML_DEPTH:  # the root mapping is the first level
         raise _RefusedError(_too_deep(rel, pos(node.start_mark)))
     if isinstance(node, yaml.ScalarNode) and node.style == '"':
         # Only a double-quoted scalar has escapes ('\x1b', '\u202e') that write a character

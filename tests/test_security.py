@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import DATA, MakeKb, atlas, lychee, site_project
 
+from generator.mkdocs_hooks import ALLOWED_CLASSES
+
 ENTRY_HEAD = """\
 ---
 title: Payload carrier
@@ -88,6 +90,11 @@ def test_checker_rejects_markup_in_front_matter(make_kb: MakeKb, name: str) -> N
     )
 
 
+# Classes the site's Markdown and the generator put in page content (the theme's own
+# start with 'md-', the atlas's with 'atlas-').
+CONTENT_CLASSES = ALLOWED_CLASSES | {"headerlink", "toclink", "admonition-title"}
+
+
 class _Scan(html.parser.HTMLParser):
     """Collects what could run in a page: scripts, handlers, dangerous URLs."""
 
@@ -97,7 +104,13 @@ class _Scan(html.parser.HTMLParser):
         self.handlers: list[str] = []
         self.urls: list[str] = []
         self.foreign: list[str] = []
+        self.frames: list[str] = []
+        self.content_ids_owned_by_the_theme: list[str] = []
+        self.content_classes_not_ours: list[str] = []
         self.article_depth = 0
+        # The page content sits in a div of the article; the theme's and the template's
+        # own elements (edit buttons, the cite block) are its siblings.
+        self.content_depth = 0
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "article":
@@ -107,6 +120,15 @@ class _Scan(html.parser.HTMLParser):
         values = dict(attrs)
         if tag == "article":
             self.article_depth += 1
+        if tag in ("iframe", "frame", "object", "embed", "base"):
+            self.frames.append(tag)
+        if self.article_depth:
+            ident = values.get("id") or ""
+            if ident.startswith("__"):
+                self.content_ids_owned_by_the_theme.append(f"{tag}#{ident}")
+            for name in (values.get("class") or "").split():
+                if not name.startswith(("md-", "atlas-")) and name not in CONTENT_CLASSES:
+                    self.content_classes_not_ours.append(f"{tag}.{name}")
         if tag == "script":
             # Inline scripts are the theme's own configuration, outside the content area;
             # none may appear inside it.
@@ -125,11 +147,13 @@ class _Scan(html.parser.HTMLParser):
                 # A canonical or alternate <link> names a URL; it loads nothing.
                 loads = tag != "link" or values.get("rel") not in ("canonical", "alternate")
                 if (
-                    tag in ("script", "link", "img", "iframe")
+                    (tag in ("script", "link") or name == "src")
                     and loads
-                    and re.match(r"^(https?:)?//", value)
+                    and re.match(r"^\s*(https?:)?[/\\]{2}", value)
                 ):
                     self.foreign.append(f"{tag} {name}={value}")
+            if name in ("srcset", "poster", "data", "background") and value:
+                self.foreign.append(f"{tag} {name}={value}")
 
 
 def scan_site(site: Path) -> _Scan:
@@ -149,6 +173,9 @@ def assert_nothing_executable(site: Path) -> None:
     assert scan.handlers == []
     assert scan.urls == []
     assert scan.foreign == []
+    assert scan.frames == []
+    assert scan.content_ids_owned_by_the_theme == []
+    assert scan.content_classes_not_ours == []
     assert all(_theme_script(s) for s in scan.scripts), set(scan.scripts)
 
 
