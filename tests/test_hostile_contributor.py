@@ -356,6 +356,12 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         text = HEAD.replace("Carrier", f"Carrier {name}") + payload + "\n"
         (project / f"content/references/hostile-{name}.md").write_text(text, encoding="utf-8")
     (project / "content/index.md").write_text(SECOND_FRONT_MATTER, encoding="utf-8")
+    # A hand-written page's first heading becomes its title, which Material's header
+    # prints unescaped: it must reach the theme as escaped text.
+    (project / "content/about.md").write_text(
+        "---\ntitle: About\n---\n\n# &lt;img src=x onerror=alert(1)&gt; About\n\nText.\n",
+        encoding="utf-8",
+    )
     kb = build_knowledge_base(project, GitHistory.skipped())
     assert kb.problems, "the payloads must be ones the checker rejects"
     write_tree(render(kb), project / "build/docs")  # the first wall bypassed
@@ -405,6 +411,7 @@ def test_no_payload_runs_or_reaches_another_host_in_chromium(
 ) -> None:
     pages = [
         "",
+        "about/",
         *(
             f"references/hostile-{n}/"
             for n in {**ATTRIBUTE_PAYLOADS, **DIALECT_PAYLOADS, **FOREIGN_PAYLOADS}
