@@ -20,7 +20,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
-from conftest import DATA, MakeKb, atlas, site_project
+import yaml
+from conftest import DATA, REPO, MakeKb, atlas, site_project
 from test_security import assert_nothing_executable, scan_site
 
 from generator import build_knowledge_base
@@ -29,6 +30,8 @@ from generator.output import UnsafeOutputError, write_tree
 from generator.problems import at
 from generator.render import render
 from generator.schema import id_error
+from generator.site import _ConfigLoader
+from generator.site_markdown import EXTENSION_CONFIGS, EXTENSIONS
 
 HEAD = """\
 ---
@@ -437,6 +440,15 @@ def test_no_payload_runs_or_reaches_another_host_in_chromium(
     context.close()
     assert dialogs == []
     assert [u for u in requested if not u.startswith(hostile_url)] == []
+
+
+def test_the_checker_parses_with_the_extensions_the_site_is_built_with() -> None:
+    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    names = [next(iter(e)) if isinstance(e, dict) else e for e in config["markdown_extensions"]]
+    assert tuple(names) == EXTENSIONS
+    toc = next(e["toc"] for e in config["markdown_extensions"] if isinstance(e, dict))
+    assert toc["permalink"] == EXTENSION_CONFIGS["toc"]["permalink"]
+    assert "pymdownx.slugs.slugify" in (REPO / "mkdocs.yml").read_text(encoding="utf-8")
 
 
 def test_problem_output_never_carries_terminal_escapes() -> None:
