@@ -8,19 +8,31 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup serve build check test lint typecheck browser clean fuzz linkcheck linkcheck-external bench
+.PHONY: help setup serve build check test lint typecheck browser clean fuzz linkcheck linkcheck-external bench lock
 
 help:
 	@echo "make serve   set up, build and serve the site on http://$(HOST):$(PORT) (rebuilds on edits)"
 	@echo "make test    set up and run every check and test"
 	@echo "make build   build the static site into site/"
 	@echo "make check   validate content/ (same as .venv/bin/atlas check)"
+	@echo "make lock    update requirements.lock after editing a dependency in pyproject.toml"
 
-$(STAMP): pyproject.toml
+# Every package comes from the locks, checked against their sha256 hashes; pip resolves
+# nothing itself. First pip and the build backend (requirements-bootstrap.lock: wheels, so
+# the venv's own old pip installs them without building anything). Then everything
+# (requirements.lock, a superset of the first): the dependencies PyPI ships only as sdists
+# build in isolated environments that may hold only what requirements.lock pins, hashes
+# checked (--build-constraint with --require-hashes). Then the project, with --no-deps and
+# the setuptools just installed. pip check fails the setup when pyproject.toml pins a
+# version that the lock does not have: run `make lock` after editing a dependency.
+$(STAMP): pyproject.toml requirements.lock requirements-bootstrap.lock
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-bootstrap.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --build-constraint requirements.lock \
+	  -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -69,6 +81,25 @@ bench: $(STAMP) browser
 # The property tests at full strength: 10,000 examples each (make test runs a few hundred).
 fuzz: $(STAMP)
 	ATLAS_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest tests/test_fuzz.py -q
+
+# Regenerates the locks from pyproject.toml and requirements-build.in with uv (itself pinned
+# by hash in requirements-uv.lock; one wheel with no dependencies, so it adds nothing else to
+# .venv). For CPython 3.11 on Linux x86_64: 3.11.5 is the lowest 3.11 that
+# pymdown-extensions 13.1 accepts. Never a pre-release. Then `make setup` installs them.
+UV_COMPILE = $(BIN)/uv pip compile --quiet --generate-hashes --prerelease disallow \
+  --python-version 3.11.5 --python-platform x86_64-unknown-linux-gnu \
+  --python $(BIN)/python --no-python-downloads --custom-compile-command 'make lock'
+# build-system.requires, read from pyproject.toml (their only source).
+BUILD_SYSTEM = $(BIN)/python -c 'import tomllib; \
+  print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'
+
+lock:
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-uv.lock
+	$(BUILD_SYSTEM) | $(UV_COMPILE) --extra test pyproject.toml requirements-build.in - \
+	  -o requirements.lock
+	{ echo pip; $(BUILD_SYSTEM); } | $(UV_COMPILE) -c requirements.lock - \
+	  -o requirements-bootstrap.lock
 
 clean:
 	rm -rf build site .pytest_cache .mypy_cache .ruff_cache
