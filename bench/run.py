@@ -107,7 +107,7 @@ def measure_later_builds(size: Size, runs: int, work: Path) -> None:
     project = work / f"kb-{size.entries}"
     edited = project / "content/offences/art-1.md"
     original = edited.read_text(encoding="utf-8")
-    command = [PYTHON, "-m", "generator.cli", "--root", str(project), "build", "--no-history"]
+    command = [PYTHON, "-m", "generator.tools.cli", "--root", str(project), "build", "--no-history"]
     for count in range(runs):
         edited.write_text(f"{original}\nEdited for later build {count}.\n", "utf-8")
         os.sync()
@@ -132,13 +132,13 @@ def measure(entries: int, runs: int, check_pairs: int, work: Path) -> Size:
     project = work / f"kb-{entries}"
     shutil.rmtree(project, ignore_errors=True)
     subprocess.run(
-        [PYTHON, "-m", "generator.cli", "synth", str(entries), str(project)],
+        [PYTHON, str(Path(__file__).resolve().parent / "synth.py"), str(entries), str(project)],
         check=True,
         capture_output=True,
     )
     size = Size(entries)
     # A synthetic knowledge base has no git history: every command skips it explicitly.
-    atlas = [PYTHON, "-m", "generator.cli", "--root", str(project)]
+    atlas = [PYTHON, "-m", "generator.tools.cli", "--root", str(project)]
     docs = work / f"docs-{entries}"
     cache = project / "build/cache"  # formatted citations kept between builds
     generate = [*atlas, "generate", "--no-history", "--out", str(docs)]
@@ -363,7 +363,7 @@ def serve_command(project: Path, port: int) -> list[str]:
     return [
         PYTHON,
         "-m",
-        "generator.cli",
+        "generator.tools.cli",
         "--root",
         str(project),
         "serve",
@@ -513,7 +513,7 @@ def report(
     text = (
         "# Performance\n\n"
         f"Measured by `make bench` on {machine}; each time is the median of fresh "
-        f"processes ({counts}). Synthetic knowledge bases come from `atlas synth N DIR` "
+        f"processes ({counts}). Synthetic knowledge bases come from `bench/synth.py N DIR` "
         "(10 % offences, 24 % proposals, 66 % references, bodies of about 600 words in "
         "English and Chinese, cross-linked).\n\n"
         + "\n".join(rows)

@@ -1,47 +1,12 @@
 """Cyberlaw Atlas generator: load -> validate -> link -> render.
 
-Each stage is a module taking the previous stage's immutable output. Nothing here
-imports MkDocs; `generator.mkdocs_hooks` is the thin adapter that does.
+- `generator.core`: the pure pipeline. The schema (declared once), the problems and their
+  rules, and the stages load, validate and link, each a function of the previous stage's
+  immutable output. No git, no MkDocs, no files written.
+- `generator.render`: stage 4, the linked knowledge base as a plain-Markdown docs tree,
+  with maps, timeline, citations and data exports; and the writer that puts it on disk.
+- `generator.adapters`: the edges. Git history, the MkDocs plugin, the serve state, and
+  building the site.
+- `generator.tools`: what contributors run. The `atlas` command, `atlas mv`, `atlas new`,
+  and the documents derived from the schema.
 """
-
-from __future__ import annotations
-
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-
-from .history import GitHistory
-from .link import KnowledgeBase, link
-from .load import load
-from .validate import validate
-
-
-def build_knowledge_base(root: Path, history: GitHistory) -> KnowledgeBase:
-    """Run load, validate and link over the repository at `root`, with its git history
-    read by the caller (`history.read_history`, or `GitHistory.skipped()`)."""
-    with cyclic_gc_paused():
-        return link(validate(load(root, history)))
-
-
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """The stages create millions of small objects that all live until the end. The
-    cyclic collector would walk them again and again, finding nothing to free: a third
-    of `atlas check`'s time at 10,000 entries. Reference counting still frees the rest.
-
-    Afterwards the survivors are frozen (left out of later collections): re-enabling the
-    collector would otherwise start with one full pass over all of them. A later pause
-    (the next rebuild of `mkdocs serve`) first thaws and collects what the previous
-    build left, so a long-running process does not keep it."""
-    if gc.get_freeze_count():
-        gc.unfreeze()
-        gc.collect()
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()

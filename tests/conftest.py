@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import build_knowledge_base
-from generator.history import GitHistory
-from generator.link import KnowledgeBase
+from generator.core.history import GitHistory
+from generator.core.link import KnowledgeBase
+from generator.core.pipeline import build_knowledge_base
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -53,7 +53,7 @@ def site_project(content: Path, where: Path) -> Path:
 
 def atlas(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator.cli", *args],
+        [sys.executable, "-m", "generator.tools.cli", *args],
         cwd=cwd or REPO,
         capture_output=True,
         text=True,

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from synth import synthesise
 
-from generator import build_knowledge_base
-from generator.history import GitHistory
-from generator.synth import synthesise
+from generator.core.history import GitHistory
+from generator.core.pipeline import build_knowledge_base
 
 pytestmark = pytest.mark.site
 

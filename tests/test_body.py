@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import generator.body as body_module
-from generator.body import ParsedBody, is_plain, parse_body
+import generator.core.body as body_module
+from generator.core.body import ParsedBody, is_plain, parse_body
 
 EXAMPLES = int(os.environ.get("ATLAS_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))

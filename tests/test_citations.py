@@ -26,9 +26,11 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from conftest import REPO
 
-import generator.citations as citations_module
-from generator import build_knowledge_base
-from generator.citations import (
+import generator.render.citations as citations_module
+from generator.core.history import GitHistory
+from generator.core.pipeline import build_knowledge_base
+from generator.core.schema import Reference, ReferenceType
+from generator.render.citations import (
     BIBTEX_TYPES,
     CSL_TYPES,
     RIS_TYPES,
@@ -40,8 +42,6 @@ from generator.citations import (
     person_name,
     ris,
 )
-from generator.history import GitHistory
-from generator.schema import Reference, ReferenceType
 
 REF_IDS = sorted(p.stem for p in (REPO / "content" / "references").glob("*.md"))
 PAGE = "https://atlas.example/references/{}/"

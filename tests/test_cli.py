@@ -9,10 +9,10 @@ import jsonschema
 import yaml
 from conftest import DATA, REPO, MakeKb, atlas
 
-from generator import build_knowledge_base
-from generator.history import GitHistory
-from generator.schema import Kind
-from generator.templates import new_entry_text
+from generator.core.history import GitHistory
+from generator.core.pipeline import build_knowledge_base
+from generator.core.schema import Kind
+from generator.tools.new_entry import new_entry_text
 
 
 def test_exit_codes(tmp_path: Path) -> None:

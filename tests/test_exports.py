@@ -11,10 +11,11 @@ from pathlib import Path
 import jsonschema
 from conftest import DATA
 
-from generator import build_knowledge_base
-from generator.exports import atom_feed, data_files, knowledge_base_json
-from generator.history import GitHistory, read_history
-from generator.render import last_updated
+from generator.adapters.git_history import read_history
+from generator.core.history import GitHistory
+from generator.core.pipeline import build_knowledge_base
+from generator.render.exports import atom_feed, data_files, knowledge_base_json
+from generator.render.pages import last_updated
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

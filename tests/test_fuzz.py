@@ -11,9 +11,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import build_knowledge_base
-from generator.history import GitHistory
-from generator.problems import RULES
+from generator.core.history import GitHistory
+from generator.core.pipeline import build_knowledge_base
+from generator.core.problems import RULES
 
 EXAMPLES = int(os.environ.get("ATLAS_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))

@@ -14,9 +14,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import DATA, REPO, MakeKb
+from synth import synthesise
 
-from generator import KnowledgeBase, build_knowledge_base
-from generator.graph import (
+from generator.core.history import GitHistory
+from generator.core.link import KnowledgeBase
+from generator.core.pipeline import build_knowledge_base
+from generator.render.maps import (
     CENTRE_LABEL_CHARS,
     LABEL_CHARS,
     MAP_HREF_PREFIX,
@@ -28,9 +31,7 @@ from generator.graph import (
     node_label,
     truncate,
 )
-from generator.history import GitHistory
-from generator.render import render
-from generator.synth import synthesise
+from generator.render.pages import render
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
@@ -339,9 +340,9 @@ def test_the_whole_map_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> Non
     entries (at 1,000 entries every seed gave a different one)."""
     synthesise(1000, tmp_path, REPO)
     script = (
-        "import hashlib, sys; from pathlib import Path; from generator import "
-        "build_knowledge_base; from generator.graph import graph_svg; "
-        "from generator.history import GitHistory; "
+        "import hashlib, sys; from pathlib import Path; from generator.core.pipeline import "
+        "build_knowledge_base; from generator.render.maps import graph_svg; "
+        "from generator.core.history import GitHistory; "
         "kb = build_knowledge_base(Path(sys.argv[1]), GitHistory.skipped()); "
         "print(hashlib.sha256(graph_svg(kb, None, href_prefix='../').encode()).hexdigest())"
     )

@@ -11,7 +11,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 from conftest import DATA, atlas
 
-from generator.history import GitHistory, read_history
+from generator.adapters.git_history import read_history
+from generator.core.history import GitHistory
 
 DELETED = "content/proposals/s001-liability-tiers.md"
 SKIP = "or pass --no-history to skip the rules that need history"

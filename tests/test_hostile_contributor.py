@@ -24,14 +24,14 @@ import yaml
 from conftest import DATA, REPO, MakeKb, atlas, site_project
 from test_security import assert_nothing_executable, scan_site
 
-from generator import build_knowledge_base
-from generator.history import GitHistory
-from generator.output import UnsafeOutputError, write_tree
-from generator.problems import at
-from generator.render import render
-from generator.schema import id_error
-from generator.site import _ConfigLoader
-from generator.site_markdown import EXTENSION_CONFIGS, EXTENSIONS
+from generator.adapters.site_build import _ConfigLoader
+from generator.core.history import GitHistory
+from generator.core.markdown_dialect import EXTENSION_CONFIGS, EXTENSIONS
+from generator.core.pipeline import build_knowledge_base
+from generator.core.problems import at
+from generator.core.schema import id_error
+from generator.render.output import UnsafeOutputError, write_tree
+from generator.render.pages import render
 
 HEAD = """\
 ---
@@ -241,7 +241,7 @@ def test_pathological_bodies_are_refused_quickly_without_a_traceback(
     root = make_kb({"tags.yml": "", "references/a.md": HEAD + PATHOLOGICAL_BODIES[name] + "\n"})
     # A hang detector, not a speed target: the issue's bound is 10 s on 2 cores.
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "--root", str(root), "check", "--no-history"],
+        [sys.executable, "-m", "generator.tools.cli", "--root", str(root), "check", "--no-history"],
         capture_output=True,
         text=True,
         timeout=10,
@@ -257,7 +257,7 @@ def test_deep_yaml_is_refused_before_the_parser(make_kb: MakeKb, depth: int) -> 
     head = HEAD.replace("title: Carrier", "title: " + "[" * depth + "x" + "]" * depth)
     root = make_kb({"tags.yml": "", "references/a.md": head})
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "--root", str(root), "check", "--no-history"],
+        [sys.executable, "-m", "generator.tools.cli", "--root", str(root), "check", "--no-history"],
         capture_output=True,
         text=True,
         timeout=10,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import MakeKb
 
-from generator import build_knowledge_base
-from generator.history import GitHistory
+from generator.core.history import GitHistory
+from generator.core.pipeline import build_knowledge_base
 
 REF = """\
 ---

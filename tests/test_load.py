@@ -6,8 +6,8 @@ from pathlib import Path
 
 from conftest import MakeKb
 
-from generator.history import GitHistory
-from generator.load import load
+from generator.core.history import GitHistory
+from generator.core.load import load
 
 ENTRY = """\
 ---

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from conftest import REPO, atlas
 
-from generator.problems import RULES
-from generator.reference_docs import field_reference, rule_reference
-from generator.schema import MODELS
+from generator.core.problems import RULES
+from generator.core.schema import MODELS
+from generator.tools.derived_docs import field_reference, rule_reference
 
 
 def test_committed_derived_files_match_the_schema() -> None:

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import DATA, REPO, atlas, lychee, site_project
 
-from generator import build_knowledge_base
-from generator.history import read_history
-from generator.rename import RenameError, apply_rename, plan_rename
+from generator.adapters.git_history import read_history
+from generator.core.pipeline import build_knowledge_base
+from generator.tools.move import RenameError, apply_rename, plan_rename
 
 
 def snapshot(root: Path) -> dict[str, str]:

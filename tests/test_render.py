@@ -12,10 +12,10 @@ from pathlib import Path, PurePosixPath
 import pytest
 from conftest import DATA, MakeKb
 
-from generator import build_knowledge_base
-from generator.history import GitHistory
-from generator.output import write_tree
-from generator.render import md, render
+from generator.core.history import GitHistory
+from generator.core.pipeline import build_knowledge_base
+from generator.render.output import write_tree
+from generator.render.pages import md, render
 
 GOLDEN = Path(__file__).parent / "golden"
 PAGES = [

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, MakeKb, atlas, lychee, site_project
 
-from generator.mkdocs_hooks import ALLOWED_CLASSES
+from generator.adapters.mkdocs_plugin import ALLOWED_CLASSES
 
 ENTRY_HEAD = """\
 ---

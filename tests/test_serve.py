@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import DATA, site_project
 
-from generator.serving import ServeState
+from generator.adapters.serve_state import ServeState
 
 pytestmark = pytest.mark.site
-ATLAS = [sys.executable, "-m", "generator.cli"]
+ATLAS = [sys.executable, "-m", "generator.tools.cli"]
 
 
 def free_port() -> int:

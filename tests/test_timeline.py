@@ -9,11 +9,12 @@ from pathlib import PurePosixPath
 import pytest
 from conftest import MakeKb
 
-from generator import KnowledgeBase, build_knowledge_base
-from generator.history import GitHistory
-from generator.render import render
-from generator.schema import Reference
-from generator.timeline import TIMELINE_PATH, timeline_page
+from generator.core.history import GitHistory
+from generator.core.link import KnowledgeBase
+from generator.core.pipeline import build_knowledge_base
+from generator.core.schema import Reference
+from generator.render.pages import render
+from generator.render.timeline import TIMELINE_PATH, timeline_page
 
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 _ROW = re.compile(r"^\| (\d{4}(?:-\d\d-\d\d)?) \| (.*) \| ([a-z ]+) \|$")

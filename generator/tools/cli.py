@@ -16,15 +16,22 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from . import build_knowledge_base
-from .history import NO_HISTORY_ENV, GitHistory, read_history, skipped_notice
-from .problems import summary_line, to_json
-from .reference_docs import generated_files
-from .rename import RenameError, apply_rename, plan_rename
-from .schema import Kind, id_error, json_schema
-from .site import DOCS_DIR, ContentError, build_site, generate, prepare_serve, serve_command
-from .synth import synthesise
-from .templates import new_entry_text
+from generator.adapters.git_history import NO_HISTORY_ENV, read_history, skipped_notice
+from generator.adapters.site_build import (
+    DOCS_DIR,
+    ContentError,
+    build_site,
+    generate,
+    prepare_serve,
+    serve_command,
+)
+from generator.core.history import GitHistory
+from generator.core.pipeline import build_knowledge_base
+from generator.core.problems import summary_line, to_json
+from generator.core.schema import Kind, id_error, json_schema
+from generator.tools.derived_docs import generated_files
+from generator.tools.move import RenameError, apply_rename, plan_rename
+from generator.tools.new_entry import new_entry_text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,9 +81,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     docs.add_argument("--check", action="store_true", help="only report drift; exit 1 if any")
 
-    synth = commands.add_parser("synth", help="write a synthetic knowledge base for benchmarks")
-    synth.add_argument("count", type=int)
-    synth.add_argument("dir", type=Path)
 
     move = commands.add_parser("mv", help="rename an entry, rewrite references, keep its old URL")
     move.add_argument("old")
@@ -88,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     root: Path = args.root.resolve()
-    if args.command not in ("schema", "synth") and not (root / "content").is_dir():
+    if args.command != "schema" and not (root / "content").is_dir():
         print(f"atlas: no content/ folder under {root}", file=sys.stderr)
         return 2
     handler = {
@@ -100,7 +104,6 @@ def main(argv: list[str] | None = None) -> int:
         "docs": _docs,
         "new": _new,
         "mv": _mv,
-        "synth": _synth,
     }[args.command]
     return handler(root, args)
 
@@ -211,18 +214,6 @@ def _docs(root: Path, args: argparse.Namespace) -> int:
     for rel in stale:
         print(f"atlas docs: {rel} {verb}")
     return 1 if stale and args.check else 0
-
-
-def _synth(root: Path, args: argparse.Namespace) -> int:
-    out: Path = args.dir
-    if args.count < 3 or (out / "content").exists():
-        print(
-            "atlas synth: need a count of at least 3 and a folder without content/", file=sys.stderr
-        )
-        return 2
-    synthesise(args.count, out, Path(__file__).resolve().parent.parent)
-    print(f"atlas synth: wrote {args.count} entries under {out / 'content'}")
-    return 0
 
 
 def _mv(root: Path, args: argparse.Namespace) -> int:

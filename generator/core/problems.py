@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePosixPath
 
-from .schema import INVISIBLE_RE
+from generator.core.schema import INVISIBLE_RE
 
 
 class Severity(StrEnum):

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .body import parse_body
-from .history import GitHistory
-from .link import references_in, resolve_link
-from .load import REDIRECTS_PATH, SourceFile, load, read_text
-from .schema import id_error
+from generator.core.body import parse_body
+from generator.core.history import GitHistory
+from generator.core.link import references_in, resolve_link
+from generator.core.load import REDIRECTS_PATH, SourceFile, load, read_text
+from generator.core.schema import id_error
 
 
 class RenameError(Exception):

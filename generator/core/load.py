@@ -18,9 +18,9 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from .history import GitHistory
-from .problems import Problem, at
-from .schema import FOLDERS, INVISIBLE_RE, Kind, id_error
+from generator.core.history import GitHistory
+from generator.core.problems import Problem, at
+from generator.core.schema import FOLDERS, INVISIBLE_RE, Kind, id_error
 
 MAX_FILE_BYTES = 1_000_000
 TAGS_PATH = PurePosixPath("content/tags.yml")

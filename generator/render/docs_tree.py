@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 
-from .exports import data_files
-from .graph import graph_files
-from .link import KnowledgeBase
-from .render import render
-from .timeline import TIMELINE_PATH, timeline_page
+from generator.core.link import KnowledgeBase
+from generator.render.exports import data_files
+from generator.render.maps import graph_files
+from generator.render.pages import render
+from generator.render.timeline import TIMELINE_PATH, timeline_page
 
 
 def docs_tree(kb: KnowledgeBase, site_url: str) -> Mapping[PurePosixPath, str]:

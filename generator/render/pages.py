@@ -19,9 +19,8 @@ from urllib.parse import quote
 
 import yaml
 
-from .citations import formatted
-from .link import KnowledgeBase
-from .schema import (
+from generator.core.link import KnowledgeBase
+from generator.core.schema import (
     CHAPTERS,
     INSTRUMENT_TYPES,
     Enactment,
@@ -33,7 +32,8 @@ from .schema import (
     Reference,
     SourceCitation,
 )
-from .validate import Entry
+from generator.core.validate import Entry
+from generator.render.citations import formatted
 
 KIND_TITLES = {Kind.offence: "Offences", Kind.proposal: "Proposals", Kind.reference: "References"}
 SEARCH_BOOST = {Kind.offence: 3, Kind.proposal: 1.5, Kind.reference: 1}

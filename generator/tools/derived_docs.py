@@ -15,8 +15,8 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .problems import RULES
-from .schema import LINK_FIELDS, MODELS, Enactment, Kind, SourceCitation, json_schema
+from generator.core.problems import RULES
+from generator.core.schema import LINK_FIELDS, MODELS, Enactment, Kind, SourceCitation, json_schema
 
 SCHEMA_DIR = Path("schemas")
 CONTRIBUTING = Path("CONTRIBUTING.md")

@@ -17,11 +17,11 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .body import parse_body
-from .load import KeyPath, SourceFile
-from .problems import Problem, at
-from .schema import LINK_FIELDS, Kind, Offence, Reference, Tag, id_error
-from .validate import Entry, Page, Validated, is_safe_url
+from generator.core.body import parse_body
+from generator.core.load import KeyPath, SourceFile
+from generator.core.problems import Problem, at
+from generator.core.schema import LINK_FIELDS, Kind, Offence, Reference, Tag, id_error
+from generator.core.validate import Entry, Page, Validated, is_safe_url
 
 
 @dataclass(frozen=True, slots=True, order=True)

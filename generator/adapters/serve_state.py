@@ -29,9 +29,9 @@ from typing import Any
 
 import jinja2
 
-from .history import GitHistory
-from .output import write_tree
-from .site import Tree, generate_tree, guard_output, update_tree
+from generator.adapters.site_build import Tree, generate_tree, guard_output, update_tree
+from generator.core.history import GitHistory
+from generator.render.output import write_tree
 
 SearchDoc = dict[str, Any]
 

@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from xml.sax.saxutils import escape, quoteattr
 
-from .link import KnowledgeBase
-from .render import article_label
-from .schema import Kind, Offence, Reference
-from .validate import Entry
+from generator.core.link import KnowledgeBase
+from generator.core.schema import Kind, Offence, Reference
+from generator.core.validate import Entry
+from generator.render.pages import article_label
 
 MAP_DIR = PurePosixPath("map")
 WHOLE_MAP = "index"

@@ -20,7 +20,7 @@ from typing import Literal
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .site_markdown import heading_slug, site_parser
+from generator.core.markdown_dialect import heading_slug, site_parser
 
 # Python-Markdown, which renders the site, is quadratic in the '[' of one paragraph
 # (16,000 took 47 s) and recurses on nested lists, list markers and emphasis runs (a

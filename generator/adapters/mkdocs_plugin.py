@@ -19,13 +19,14 @@ from typing import Any
 import nh3
 from mkdocs.plugins import event_priority
 
-from generator.body import ADMONITION_TYPES, PAGE_IDS
-from generator.history import NO_HISTORY_ENV, GitHistory, read_history
-from generator.problems import summary_line
-from generator.serving import STATE
-from generator.site import ContentError
-from generator.site_markdown import EscapeRawHtml
-from generator.validate import is_relative
+from generator.adapters.git_history import NO_HISTORY_ENV, read_history
+from generator.adapters.serve_state import STATE
+from generator.adapters.site_build import ContentError
+from generator.core.body import ADMONITION_TYPES, PAGE_IDS
+from generator.core.history import GitHistory
+from generator.core.markdown_dialect import EscapeRawHtml
+from generator.core.problems import summary_line
+from generator.core.validate import is_relative
 
 log = logging.getLogger("mkdocs.hooks.atlas")
 

@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from .body import ParsedBody, parse_body
-from .load import EMPTY, FM_BOUNDARY, KeyPath, Loaded, SourceFile, thaw
-from .problems import Problem, at
-from .schema import MODELS, EntryBase, Kind, PageFront, Tag, id_error
+from generator.core.body import ParsedBody, parse_body
+from generator.core.load import EMPTY, FM_BOUNDARY, KeyPath, Loaded, SourceFile, thaw
+from generator.core.problems import Problem, at
+from generator.core.schema import MODELS, EntryBase, Kind, PageFront, Tag, id_error
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _PAGE_FIELDS = frozenset({"title", "summary"})

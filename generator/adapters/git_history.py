@@ -14,34 +14,18 @@ import re
 import shlex
 import shutil
 import subprocess
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
-from .problems import Problem, at
-from .schema import FOLDERS
+from generator.core.history import GitHistory
+from generator.core.problems import Problem, at
+from generator.core.schema import FOLDERS
 
 WHERE = PurePosixPath("content")
 # Set by `atlas serve --no-history` for the MkDocs server, whose hooks read the history.
 NO_HISTORY_ENV = "ATLAS_NO_HISTORY"
 _SKIP_HINT = "or pass --no-history to skip the rules that need history"
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
-
-
-@dataclass(frozen=True, slots=True)
-class GitHistory:
-    # Entry files that were committed once and are gone now: their ids were published.
-    deleted_entries: tuple[PurePosixPath, ...] = ()
-    # When each file under content/ last changed in a commit (ISO 8601).
-    last_changed: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    # Why the history could not be read; empty when it was read (or skipped on request).
-    problems: tuple[Problem, ...] = ()
-
-    @classmethod
-    def skipped(cls) -> GitHistory:
-        """No history requested: nothing deleted, no dates, no problems."""
-        return cls()
 
 
 def skipped_notice() -> Problem:

@@ -18,11 +18,11 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from . import build_knowledge_base
-from .history import GitHistory
-from .output import check_tree_paths, write_manifest
-from .problems import Problem, Severity
-from .schema import Reference
+from generator.core.history import GitHistory
+from generator.core.pipeline import build_knowledge_base
+from generator.core.problems import Problem, Severity
+from generator.core.schema import Reference
+from generator.render.output import check_tree_paths, write_manifest
 
 DOCS_DIR = Path("build/docs")
 # Formatted citations from earlier builds (see citations.FormattedCitations).
@@ -63,9 +63,9 @@ def generate_tree(root: Path, history: GitHistory) -> Tree:
         raise ContentError(errors)
     # Imported here: rendering pulls in citeproc-py and lxml, which `atlas check` (the
     # command contributors run most, and which imports this module) never needs.
-    from .citations import formatted_citations
-    from .docs_tree import docs_tree
-    from .render import page_url
+    from generator.render.citations import formatted_citations
+    from generator.render.docs_tree import docs_tree
+    from generator.render.pages import page_url
 
     url = site_url(root)
     citations = formatted_citations()
@@ -83,7 +83,7 @@ def generate_tree(root: Path, history: GitHistory) -> Tree:
 def generate(root: Path, out: Path, history: GitHistory) -> int:
     """Render the knowledge base into `out`; raise ContentError (writing nothing) on errors."""
     guard_output(root, out)
-    from .output import write_tree
+    from generator.render.output import write_tree
 
     return write_tree(generate_tree(root, history), out)
 

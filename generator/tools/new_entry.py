@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .schema import MODELS, Kind
+from generator.core.schema import MODELS, Kind
 
 SCHEMA_URL = "../../schemas/{kind}.schema.json"
 

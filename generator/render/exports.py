@@ -8,10 +8,10 @@ import re
 from pathlib import PurePosixPath
 from xml.sax.saxutils import escape, quoteattr
 
-from .citations import bibtex, csl_item, ris
-from .link import KnowledgeBase
-from .render import article_forms, cite_path, last_updated, page_url
-from .schema import Kind, Offence, Reference, json_schema
+from generator.core.link import KnowledgeBase
+from generator.core.schema import Kind, Offence, Reference, json_schema
+from generator.render.citations import bibtex, csl_item, ris
+from generator.render.pages import article_forms, cite_path, last_updated, page_url
 
 DATA_DIR = PurePosixPath("data")
 FEED_PATH = PurePosixPath("feed.xml")

@@ -16,10 +16,10 @@ from pathlib import PurePosixPath
 
 import yaml
 
-from .link import KnowledgeBase
-from .render import article_label, md, short_title
-from .schema import Enactment, Offence, Reference, ReferenceType
-from .validate import Entry
+from generator.core.link import KnowledgeBase
+from generator.core.schema import Enactment, Offence, Reference, ReferenceType
+from generator.core.validate import Entry
+from generator.render.pages import article_label, md, short_title
 
 TIMELINE_PATH = PurePosixPath("timeline/index.md")
 

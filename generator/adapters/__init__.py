@@ -1,0 +1,1 @@
+"""The edges: git history, the MkDocs plugin and serve state, building the site."""

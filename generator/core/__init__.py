@@ -1,0 +1,1 @@
+"""The pure pipeline: schema, problems, load -> validate -> link."""

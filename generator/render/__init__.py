@@ -1,0 +1,1 @@
+"""Stage 4: the docs tree, its pages, maps, timeline, citations and exports, and its writer."""

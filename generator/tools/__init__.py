@@ -1,0 +1,1 @@
+"""What contributors run: the atlas command and its helpers."""
