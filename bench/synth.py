@@ -180,10 +180,6 @@ def synthesise(n: int, out: Path, repo: Path) -> None:
 
     config = (repo / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("custom_dir: overrides", f"custom_dir: {repo / 'overrides'}")
-    config = config.replace(
-        "  - generator/adapters/mkdocs_plugin.py",
-        f"  - {repo / 'generator/adapters/mkdocs_plugin.py'}",
-    )
     (out / "mkdocs.yml").write_text(config, encoding="utf-8")
 
 

@@ -47,7 +47,6 @@ def site_project(content: Path, where: Path) -> Path:
     shutil.copytree(content, where / "content")
     shutil.copy(REPO / "mkdocs.yml", where / "mkdocs.yml")
     (where / "overrides").symlink_to(REPO / "overrides")
-    (where / "generator").symlink_to(REPO / "generator")
     return where
 
 

@@ -17,7 +17,7 @@ normally, so it lives as long as the server process):
 - vanished pages: a page deleted or renamed in content/ would stay in the served site, so
   every output the previous build wrote and this one no longer does is removed.
 
-No MkDocs import here: `mkdocs_hooks.py` feeds this plain data.
+No MkDocs import here: `mkdocs_plugin.py` feeds this plain data.
 """
 
 from __future__ import annotations
@@ -73,12 +73,14 @@ class ServeState:
     config_stamp: int | None = None
     # The whole search index, entries grouped by page URL, in first-build order.
     search: dict[str, list[SearchDoc]] = field(default_factory=dict)
+    # Maps drawn by earlier rebuilds: an edit redraws only the maps it changes.
+    drawings: dict[tuple[object, ...], str] = field(default_factory=dict)
 
     def regenerate(self, root: Path, out: Path, history: GitHistory) -> int:
         """Render content/ into `out` (ContentError on errors, writing nothing); the number
         of files written or removed."""
         guard_output(root, out)
-        tree = generate_tree(root, history)
+        tree = generate_tree(root, history, self.drawings)
         previous, self.tree = self.tree, None
         changed = write_tree(tree, out) if previous is None else update_tree(tree, previous, out)
         self.tree = tree  # only once written: after a failure, compare with the disk again
@@ -128,5 +130,3 @@ class ServeState:
             del self.search[url]
         return {**written, "docs": [doc for docs in self.search.values() for doc in docs]}
 
-
-STATE = ServeState()

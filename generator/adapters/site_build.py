@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from generator.adapters.gc_policy import cyclic_gc_paused
 from generator.core.history import GitHistory
 from generator.core.pipeline import build_knowledge_base
 from generator.core.problems import Problem, Severity
@@ -55,9 +56,13 @@ def guard_output(root: Path, out: Path) -> None:
 Tree = Mapping[PurePosixPath, str]
 
 
-def generate_tree(root: Path, history: GitHistory) -> Tree:
-    """The docs tree of the knowledge base under `root`; ContentError on errors."""
-    kb = build_knowledge_base(root, history)
+def generate_tree(
+    root: Path, history: GitHistory, drawings: dict[tuple[object, ...], str] | None = None
+) -> Tree:
+    """The docs tree of the knowledge base under `root`; ContentError on errors.
+    `drawings`: maps drawn by an earlier call in this process (see render.maps)."""
+    with cyclic_gc_paused():
+        kb = build_knowledge_base(root, history)
     errors = [p for p in kb.problems if p.severity is Severity.error]
     if errors:
         raise ContentError(errors)
@@ -75,7 +80,7 @@ def generate_tree(root: Path, history: GitHistory) -> Tree:
         for entry in kb.entries.values()
         if isinstance(entry.meta, Reference)
     ):
-        tree = docs_tree(kb, url)
+        tree = docs_tree(kb, url, drawings)
     citations.save(root / CITATIONS_CACHE)
     return tree
 
@@ -157,7 +162,8 @@ def prepare_serve(root: Path, history: GitHistory) -> None:
     filled in this process, not the server's."""
     out = root / DOCS_DIR
     guard_output(root, out)
-    kb = build_knowledge_base(root, history)
+    with cyclic_gc_paused():
+        kb = build_knowledge_base(root, history)
     errors = [p for p in kb.problems if p.severity is Severity.error]
     if errors:
         raise ContentError(errors)

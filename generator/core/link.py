@@ -46,6 +46,12 @@ class KnowledgeBase:
     problems: tuple[Problem, ...] = field(default=())
     redirects: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     last_changed: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # Each entry's neighbours over relations in both directions, in id order: every map
+    # needs them, and layouts average floats over them, so the order must not follow
+    # Python's hash seed.
+    neighbours: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def of_kind(self, kind: Kind) -> tuple[Entry, ...]:
         return tuple(e for e in self.entries.values() if e.kind is kind)
@@ -128,7 +134,19 @@ def link(validated: Validated) -> KnowledgeBase:
         tuple(sorted(set(problems))),
         MappingProxyType(redirects),
         validated.loaded.last_changed,
+        _neighbours(entries, outbound),
     )
+
+
+def _neighbours(
+    entries: Mapping[str, Entry], outbound: Mapping[str, list[Relation]]
+) -> Mapping[str, tuple[str, ...]]:
+    adjacent: dict[str, set[str]] = defaultdict(set)
+    for relations in outbound.values():
+        for rel in relations:
+            adjacent[rel.source].add(rel.target)
+            adjacent[rel.target].add(rel.source)
+    return MappingProxyType({i: tuple(sorted(adjacent[i])) for i in entries})
 
 
 def _redirects(

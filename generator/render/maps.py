@@ -103,7 +103,12 @@ def map_path(center: str | None) -> PurePosixPath:
 
 
 def graph_svg(
-    kb: KnowledgeBase, center: str | None = None, depth: int = 1, *, href_prefix: str
+    kb: KnowledgeBase,
+    center: str | None = None,
+    depth: int = 1,
+    *,
+    href_prefix: str,
+    drawings: Drawings | None = None,
 ) -> str:
     """An SVG document mapping the whole knowledge base (`center` None) or the entries
     within `depth` relations of `center`, in either direction. Raises KeyError for an
@@ -123,19 +128,20 @@ def graph_svg(
         tuple(_drawn_facts(kb.entries[i]) for i in shown),
         tuple(edges),
     )
-    drawn = _DRAWN.get(key)
+    drawn = drawings.get(key) if drawings is not None else None
     if drawn is None:
         title = f"Cyberlaw Atlas: map around {kb.entries[center].meta.title}"
         drawn = _document(title, _rings_layout(kb, rings), edges, center, href_prefix)
-        _DRAWN[key] = drawn
+        if drawings is not None:
+            drawings[key] = drawn
     return drawn
 
 
-# Maps around an entry drawn before in this process, by everything their drawing reads:
-# the rings of ids, what is shown of each entry (_drawn_facts) and the relations among
-# them, which are also all the adjacency the ring layout consults. While `atlas serve`
-# runs, an edit then redraws only the maps it changes, not a thousand.
-_DRAWN: dict[tuple[object, ...], str] = {}
+# Maps around an entry drawn before, by everything their drawing reads: the rings of ids,
+# what is shown of each entry (_drawn_facts) and the relations among them, which are also
+# all the adjacency the ring layout consults. `atlas serve` keeps one across rebuilds
+# (serve_state.py), so that an edit redraws only the maps it changes, not a thousand.
+Drawings = dict[tuple[object, ...], str]
 
 
 def _drawn_facts(entry: Entry) -> tuple[str, ...]:
@@ -149,16 +155,21 @@ def _drawn_facts(entry: Entry) -> tuple[str, ...]:
     )
 
 
-def graph_files(kb: KnowledgeBase) -> dict[PurePosixPath, str]:
-    """`map/index.svg` for the whole knowledge base and `map/<id>.svg` for every entry."""
+def graph_files(
+    kb: KnowledgeBase, drawings: Drawings | None = None
+) -> dict[PurePosixPath, str]:
+    """`map/index.svg` for the whole knowledge base and `map/<id>.svg` for every entry;
+    `drawings` keeps maps drawn by an earlier call, to reuse those that did not change."""
     if WHOLE_MAP in kb.entries:
         # The id is otherwise valid, but its map would overwrite the whole map.
         raise ValueError(f"an entry may not be called '{WHOLE_MAP}': {map_path(WHOLE_MAP)}")
     out = {map_path(None): graph_svg(kb, None, href_prefix=MAP_HREF_PREFIX)}
-    if len(_DRAWN) > 4 * len(kb.entries):
-        _DRAWN.clear()  # mostly drawings of earlier versions: start afresh
+    if drawings is not None and len(drawings) > 4 * len(kb.entries):
+        drawings.clear()  # mostly drawings of earlier versions: start afresh
     for entry_id in kb.entries:
-        out[map_path(entry_id)] = graph_svg(kb, entry_id, 1, href_prefix=MAP_HREF_PREFIX)
+        out[map_path(entry_id)] = graph_svg(
+            kb, entry_id, 1, href_prefix=MAP_HREF_PREFIX, drawings=drawings
+        )
     return out
 
 
@@ -167,7 +178,7 @@ def neighbourhood(kb: KnowledgeBase, center: str, depth: int) -> list[list[str]]
     both directions, each ring in id order."""
     if center not in kb.entries:
         raise KeyError(center)
-    adjacent = _adjacency(kb)
+    adjacent = kb.neighbours
     rings = [[center]]
     seen = {center}
     for _ in range(depth):
@@ -180,29 +191,6 @@ def neighbourhood(kb: KnowledgeBase, center: str, depth: int) -> list[list[str]]
 
 
 # --- graph ------------------------------------------------------------------------------
-
-
-# One adjacency per knowledge base: every entry's map needs it, and recomputing it for
-# each would make writing all maps grow with the square of the number of entries.
-_ADJACENCY: dict[int, tuple[object, Mapping[str, tuple[str, ...]]]] = {}
-
-
-def _adjacency(kb: KnowledgeBase) -> Mapping[str, tuple[str, ...]]:
-    """Each entry's neighbours, in id order: layouts average floats over them, and a sum
-    in set order (which changes with Python's hash seed) would change the drawing from
-    one run to the next."""
-    cached = _ADJACENCY.get(id(kb))
-    if cached is not None and cached[0] is kb.outbound:
-        return cached[1]
-    adjacent: dict[str, set[str]] = defaultdict(set)
-    for relations in kb.outbound.values():
-        for rel in relations:
-            adjacent[rel.source].add(rel.target)
-            adjacent[rel.target].add(rel.source)
-    result = {i: tuple(sorted(adjacent[i])) for i in kb.entries}
-    _ADJACENCY.clear()  # keep only the newest knowledge base
-    _ADJACENCY[id(kb)] = (kb.outbound, result)
-    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,7 +321,7 @@ def _mean(values: Iterable[float]) -> float | None:
 
 def _columns_layout(kb: KnowledgeBase, ids: list[str]) -> _Layout:
     """Proposals left, offences centre, references right, ordered by barycentres."""
-    adjacent = _adjacency(kb)
+    adjacent = kb.neighbours
     columns = {kind: [i for i in ids if kb.entries[i].kind is kind] for kind in _KIND_ORDER}
     columns[Kind.offence].sort(key=lambda i: _article_key(kb.entries[i]))
     for _ in range(_BARYCENTRE_PASSES):
@@ -454,7 +442,7 @@ def _ring_sides(kb: KnowledgeBase, rings: list[list[str]]) -> list[dict[int, lis
     the ring before are on, at their mean row."""
     if len(rings) < 2:
         return []
-    adjacent = _adjacency(kb)
+    adjacent = kb.neighbours
     first = sorted(rings[1], key=lambda i: (_KIND_ORDER[kb.entries[i].kind], _label_key(kb, i)))
     half = (len(first) + 1) // 2
     out = [{-1: first[:half], 1: first[half:]}]

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from generator.adapters.gc_policy import cyclic_gc_paused
 from generator.adapters.git_history import NO_HISTORY_ENV, read_history, skipped_notice
 from generator.adapters.site_build import (
     DOCS_DIR,
@@ -118,7 +119,8 @@ def _history(root: Path, args: argparse.Namespace) -> GitHistory:
 
 
 def _check(root: Path, args: argparse.Namespace) -> int:
-    kb = build_knowledge_base(root, _history(root, args))
+    with cyclic_gc_paused():
+        kb = build_knowledge_base(root, _history(root, args))
     problems = list(kb.problems)
     if args.format == "json":
         print(to_json(problems))
