@@ -18,8 +18,8 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
 from generator.core.history import GitHistory
+from generator.core.paths import FOLDERS
 from generator.core.problems import Problem, at
-from generator.core.schema import FOLDERS
 
 WHERE = PurePosixPath("content")
 # Set by `atlas serve --no-history` for the MkDocs server, whose hooks read the history.

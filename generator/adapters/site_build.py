@@ -70,13 +70,13 @@ def generate_tree(
     # command contributors run most, and which imports this module) never needs.
     from generator.render.citations import formatted_citations
     from generator.render.docs_tree import docs_tree
-    from generator.render.pages import page_url
+    from generator.render.pages import absolute_url
 
     url = site_url(root)
     citations = formatted_citations()
     citations.load(root / CITATIONS_CACHE)
     with citations.preparing(
-        (entry.id, entry.meta, page_url(url, entry))
+        (entry.id, entry.meta, absolute_url(url, entry))
         for entry in kb.entries.values()
         if isinstance(entry.meta, Reference)
     ):

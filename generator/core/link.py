@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from generator.core.body import parse_body
 from generator.core.load import KeyPath, SourceFile
+from generator.core.paths import index_path, source_path
 from generator.core.problems import Problem, at
 from generator.core.schema import LINK_FIELDS, Kind, Offence, Reference, Tag, id_error
 from generator.core.validate import Entry, Page, Validated, is_safe_url
@@ -307,7 +308,7 @@ def _check_target(
             f"'{spec}' names '{target}', which no entry has",
             f"did you mean '{close[0]}'?"
             if close
-            else f"create content/{_folder(next(iter(allowed)))}/{target}.md or fix the id",
+            else f"create {source_path(next(iter(allowed)), target)} or fix the id",
         )
     kind, path = claimed
     if kind not in allowed:
@@ -325,10 +326,6 @@ def _a(kind: Kind) -> str:
     return f"{'an' if kind.value[0] in 'aeiou' else 'a'} {kind.value}"
 
 
-def _folder(kind: Kind) -> str:
-    return f"{kind.value}s"
-
-
 def _anchors(validated: Validated) -> dict[str, frozenset[str]]:
     """Every linkable page (content-relative path) and the heading anchors it has."""
     found: dict[str, frozenset[str]] = {}
@@ -341,7 +338,7 @@ def _anchors(validated: Validated) -> dict[str, frozenset[str]]:
             found[str(source.path)] = parse_body(source.body).anchors
     # Pages the render stage generates: one index per kind, and the tag pages.
     for kind in Kind:
-        found[f"content/{_folder(kind)}/index.md"] = frozenset()
+        found[f"content/{index_path(kind)}"] = frozenset()
     found["content/tags/index.md"] = frozenset()
     for tag in validated.tags:
         found[f"content/tags/{tag}.md"] = frozenset()

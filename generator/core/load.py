@@ -19,8 +19,9 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from generator.core.history import GitHistory
+from generator.core.paths import FOLDERS
 from generator.core.problems import Problem, at
-from generator.core.schema import FOLDERS, INVISIBLE_RE, Kind, id_error
+from generator.core.schema import INVISIBLE_RE, Kind, id_error
 
 MAX_FILE_BYTES = 1_000_000
 TAGS_PATH = PurePosixPath("content/tags.yml")

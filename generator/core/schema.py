@@ -457,13 +457,6 @@ LINK_FIELDS: dict[Kind, dict[str, frozenset[Kind]]] = {
     },
 }
 
-FOLDERS: dict[str, Kind] = {
-    "offences": Kind.offence,
-    "proposals": Kind.proposal,
-    "references": Kind.reference,
-}
-
-
 class PageFront(Strict):
     """The front matter of a hand-written page (content/index.md, content/about.md)."""
 

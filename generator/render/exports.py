@@ -9,9 +9,10 @@ from pathlib import PurePosixPath
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.core.link import KnowledgeBase
+from generator.core.paths import page_url
 from generator.core.schema import Kind, Offence, Reference, json_schema
 from generator.render.citations import bibtex, csl_item, ris
-from generator.render.pages import article_forms, cite_path, last_updated, page_url
+from generator.render.pages import absolute_url, article_forms, cite_path, last_updated
 
 DATA_DIR = PurePosixPath("data")
 FEED_PATH = PurePosixPath("feed.xml")
@@ -25,7 +26,7 @@ def knowledge_base_json(kb: KnowledgeBase, site_url: str) -> str:
             {
                 "id": entry.id,
                 "kind": entry.kind.value,
-                "url": page_url(site_url, entry),
+                "url": absolute_url(site_url, entry),
                 "source": str(entry.path),
                 "last_updated": last_updated(kb, entry),
                 "fields": entry.meta.model_dump(mode="json", exclude_defaults=True),
@@ -45,7 +46,7 @@ def citation_files(kb: KnowledgeBase, site_url: str) -> dict[PurePosixPath, str]
     for entry in kb.of_kind(Kind.reference):
         meta = entry.meta
         assert isinstance(meta, Reference)
-        url = page_url(site_url, entry)
+        url = absolute_url(site_url, entry)
         files[cite_path(entry.id, "bib")] = bibtex(entry.id, meta, url)
         files[cite_path(entry.id, "ris")] = ris(entry.id, meta, url)
         files[cite_path(entry.id, "json")] = _compact_json([csl_item(entry.id, meta, url)])
@@ -67,7 +68,7 @@ def atom_feed(kb: KnowledgeBase, site_url: str) -> str:
     updated = last_updated(kb, newest[0]) if newest else "1970-01-01"
     items = []
     for entry in newest:
-        url = page_url(site_url, entry)
+        url = absolute_url(site_url, entry)
         when = last_updated(kb, entry)
         items.append(
             "  <entry>\n"
@@ -107,7 +108,7 @@ def article_lookup(kb: KnowledgeBase) -> str:
     for entry in kb.of_kind(Kind.offence):
         meta = entry.meta
         assert isinstance(meta, Offence)
-        target = {"url": f"{entry.kind.value}s/{entry.id}/", "title": meta.title}
+        target = {"url": page_url(entry.kind, entry.id), "title": meta.title}
         for form in {meta.article, *article_forms(meta)}:
             matches = table.setdefault(lookup_key(form), [])
             if target not in matches:

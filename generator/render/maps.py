@@ -29,6 +29,7 @@ from pathlib import PurePosixPath
 from xml.sax.saxutils import escape, quoteattr
 
 from generator.core.link import KnowledgeBase
+from generator.core.paths import page_url
 from generator.core.schema import Kind, Offence, Reference
 from generator.core.validate import Entry
 from generator.render.pages import article_label
@@ -94,7 +95,7 @@ a:hover text,a:focus text{text-decoration:underline}
 
 def entry_url(entry: Entry, href_prefix: str) -> str:
     """The URL of an entry's page, from a document `href_prefix` away from the site root."""
-    return f"{href_prefix}{entry.kind.value}s/{entry.id}/"
+    return page_url(entry.kind, entry.id, href_prefix)
 
 
 def map_path(center: str | None) -> PurePosixPath:

@@ -20,6 +20,7 @@ from urllib.parse import quote
 import yaml
 
 from generator.core.link import KnowledgeBase
+from generator.core.paths import index_path, page_path, page_url, redirect_path
 from generator.core.schema import (
     CHAPTERS,
     INSTRUMENT_TYPES,
@@ -133,7 +134,7 @@ class _Context:
     here: PurePosixPath  # docs-relative path of the page being rendered
 
     def href(self, entry: Entry) -> str:
-        return self.relative(f"{entry.kind.value}s/{entry.id}.md")
+        return self.relative(str(page_path(entry.kind, entry.id)))
 
     def link(self, entry_id: str) -> str:
         entry = self.kb.entries[entry_id]
@@ -162,13 +163,13 @@ def render(kb: KnowledgeBase, site_url: str = "") -> Mapping[PurePosixPath, str]
     """Entry pages, index pages, tag pages, redirects and the hand-written pages."""
     out: dict[PurePosixPath, str] = {}
     for entry in kb.entries.values():
-        out[PurePosixPath(f"{entry.kind.value}s/{entry.id}.md")] = ""  # keeps the order
+        out[page_path(entry.kind, entry.id)] = ""  # keeps the order
     # References last: their citations may still be formatting elsewhere (docs_tree.py).
     for entry in sorted(kb.entries.values(), key=lambda e: e.kind is Kind.reference):
-        path = PurePosixPath(f"{entry.kind.value}s/{entry.id}.md")
+        path = page_path(entry.kind, entry.id)
         out[path] = render_entry(kb, entry, path, site_url)
     for kind in Kind:
-        path = PurePosixPath(f"{kind.value}s/index.md")
+        path = index_path(kind)
         out[path] = render_index(kb, kind, path)
     out[PurePosixPath("tags/index.md")] = render_tag_index(kb)
     for tag in kb.tags:
@@ -176,7 +177,7 @@ def render(kb: KnowledgeBase, site_url: str = "") -> Mapping[PurePosixPath, str]
         out[path] = render_tag(kb, tag, path)
     for old, new in kb.redirects.items():
         target = kb.entries[new]
-        out[PurePosixPath(f"{target.kind.value}s/{old}/index.html")] = redirect_page(new)
+        out[redirect_path(target.kind, old)] = redirect_page(new)
     for page in kb.pages:
         path = PurePosixPath(page.source.path.name)
         # The generator's own block comes first, always: MkDocs reads page metadata from
@@ -201,8 +202,8 @@ _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 # --- entry pages ------------------------------------------------------------------
 
 
-def page_url(site_url: str, entry: Entry) -> str:
-    return f"{site_url.rstrip('/')}/{entry.kind.value}s/{entry.id}/"
+def absolute_url(site_url: str, entry: Entry) -> str:
+    return page_url(entry.kind, entry.id, site_url.rstrip("/") + "/")
 
 
 def cite_path(entry_id: str, extension: str) -> PurePosixPath:
@@ -253,7 +254,7 @@ def render_entry(kb: KnowledgeBase, entry: Entry, path: PurePosixPath, site_url:
 
 
 def _cite_source_section(ctx: _Context, entry: Entry, meta: Reference, site_url: str) -> str:
-    url = page_url(site_url, entry)
+    url = absolute_url(site_url, entry)
     gbt = formatted(entry.id, meta, url, "gb-t-7714-2015")
     apa = formatted(entry.id, meta, url, "apa")
     downloads = ", ".join(

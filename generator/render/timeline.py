@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 import yaml
 
 from generator.core.link import KnowledgeBase
+from generator.core.paths import page_path
 from generator.core.schema import Enactment, Offence, Reference, ReferenceType
 from generator.core.validate import Entry
 from generator.render.pages import article_label, md, short_title
@@ -136,6 +137,6 @@ def _enactment_event(
 
 
 def _link(entry: Entry, text: str) -> str:
-    target = PurePosixPath(f"{entry.kind.value}s/{entry.id}.md")
+    target = page_path(entry.kind, entry.id)
     up = "/".join([".."] * len(TIMELINE_PATH.parent.parts))
     return f"[{md(text)}]({up}/{target})"

@@ -27,6 +27,7 @@ from generator.adapters.site_build import (
     serve_command,
 )
 from generator.core.history import GitHistory
+from generator.core.paths import source_path
 from generator.core.pipeline import build_knowledge_base
 from generator.core.problems import summary_line, to_json
 from generator.core.schema import Kind, id_error, json_schema
@@ -251,7 +252,7 @@ def _new(root: Path, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    target = root / "content" / f"{kind.value}s" / f"{args.id}.md"
+    target = root / source_path(kind, args.id)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with target.open("x", encoding="utf-8") as handle:  # 'x': never overwrite
