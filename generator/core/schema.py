@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -93,6 +94,19 @@ class Kind(StrEnum):
     reference = "reference"
 
 
+@dataclass(frozen=True)
+class LinksTo:
+    """Marks a field whose value is the id of another entry, and of which kinds. The link
+    stage, the contributor field reference and the list of link fields all read it from
+    the fields themselves (`link_fields`)."""
+
+    kinds: frozenset[Kind]
+
+
+def links_to(*kinds: Kind) -> LinksTo:
+    return LinksTo(frozenset(kinds))
+
+
 class Strict(BaseModel):
     """Base for every model: unknown keys are errors, values never change after load."""
 
@@ -102,7 +116,9 @@ class Strict(BaseModel):
 class SourceCitation(Strict):
     """A pointer into a reference, with a pinpoint."""
 
-    ref: Id = Field(description="Id of the reference entry (a file in content/references).")
+    ref: Annotated[Id, links_to(Kind.reference)] = Field(
+        description="Id of the reference entry (a file in content/references)."
+    )
     at: Pinpoint
     note: PlainText | None = Field(
         default=None, description="Optional: what exactly this source supports."
@@ -180,7 +196,9 @@ class MaxPenalty(StrEnum):
 class Enactment(Strict):
     """The amendment or statute that introduced or changed a provision."""
 
-    ref: Id = Field(description="Id of the amendment or statute reference.")
+    ref: Annotated[Id, links_to(Kind.reference)] = Field(
+        description="Id of the amendment or statute reference."
+    )
     in_force: dt.date = Field(description="Date the change came into force (YYYY-MM-DD).")
     at: Pinpoint | None = Field(default=None, description="Article of the amending instrument.")
     change: PlainText | None = Field(
@@ -228,11 +246,13 @@ class Offence(EntryBase):
     unit_liability: bool = Field(
         description="true if a unit (company, organisation) can commit the offence."
     )
-    interpretations: tuple[Id, ...] = Field(
+    interpretations: Annotated[tuple[Id, ...], links_to(Kind.reference)] = Field(
         default=(),
         description="Ids of judicial interpretations and normative documents that apply.",
     )
-    related: tuple[Id, ...] = Field(default=(), description="Ids of related offences.")
+    related: Annotated[tuple[Id, ...], links_to(Kind.offence)] = Field(
+        default=(), description="Ids of related offences."
+    )
 
     @model_validator(mode="after")
     def _years_match_penalty(self) -> Offence:
@@ -284,7 +304,7 @@ class Proposal(EntryBase):
 
     kind: ClassVar[Kind] = Kind.proposal
 
-    offences: tuple[Id, ...] = Field(
+    offences: Annotated[tuple[Id, ...], links_to(Kind.offence)] = Field(
         default=(), description="Ids of the offences it would change. Empty only if general."
     )
     general: bool = Field(
@@ -296,7 +316,9 @@ class Proposal(EntryBase):
     proposed_in: tuple[SourceCitation, ...] = Field(
         min_length=1, description="The source(s) that propose it, each with a pinpoint."
     )
-    related: tuple[Id, ...] = Field(default=(), description="Ids of related proposals.")
+    related: Annotated[tuple[Id, ...], links_to(Kind.proposal, Kind.offence)] = Field(
+        default=(), description="Ids of related proposals."
+    )
 
     @model_validator(mode="after")
     def _targets_or_general(self) -> Proposal:
@@ -395,16 +417,16 @@ class Reference(EntryBase):
         default=False,
         description="true when the source itself prints no date or year (explain in the body).",
     )
-    cites: tuple[Id, ...] = Field(
+    cites: Annotated[tuple[Id, ...], links_to(Kind.reference)] = Field(
         default=(), description="Ids of references this one cites (its reference list)."
     )
-    discusses: tuple[Id, ...] = Field(
+    discusses: Annotated[tuple[Id, ...], links_to(Kind.offence)] = Field(
         default=(), description="Ids of offences this source discusses."
     )
     status: InstrumentStatus | None = Field(
         default=None, description="For instruments and proposals of law: whether still in force."
     )
-    superseded_by: Id | None = Field(
+    superseded_by: Annotated[Id, links_to(Kind.reference)] | None = Field(
         default=None, description="Id of the reference that replaced it."
     )
 
@@ -433,29 +455,49 @@ MODELS: dict[Kind, type[EntryBase]] = {
     Kind.reference: Reference,
 }
 
-# Which kind each id-valued field must point at. Declared here, next to the fields, so
-# the link stage and the field reference read the same table.
+def link_fields(model: type[BaseModel]) -> dict[str, frozenset[Kind]]:
+    """Every field of `model` that names another entry, as a dotted path ('sources.ref'
+    for a field of a nested model), with the kinds it may name: read from the LinksTo
+    markers on the fields."""
+    found: dict[str, frozenset[Kind]] = {}
+    for name, info in model.model_fields.items():
+        marker = next((m for m in _markers(info) if isinstance(m, LinksTo)), None)
+        if marker is not None:
+            found[name] = marker.kinds
+            continue
+        for nested in _nested_models(info.annotation):
+            for inner, kinds in link_fields(nested).items():
+                found[f"{name}.{inner}"] = kinds
+    return found
+
+
+def field_names(model: type[BaseModel]) -> set[str]:
+    """The names of `model`'s fields and of the fields of every model nested in it."""
+    names = set(model.model_fields)
+    for info in model.model_fields.values():
+        for nested in _nested_models(info.annotation):
+            names |= field_names(nested)
+    return names
+
+
+def _markers(info: Any) -> list[object]:
+    # A marker on the field itself, or inside an Optional (`Annotated[Id, ...] | None`).
+    found = list(info.metadata)
+    for arg in get_args(info.annotation):
+        found.extend(getattr(arg, "__metadata__", ()))
+    return found
+
+
+def _nested_models(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _nested_models(arg)]
+
+
 LINK_FIELDS: dict[Kind, dict[str, frozenset[Kind]]] = {
-    Kind.offence: {
-        "sources.ref": frozenset({Kind.reference}),
-        "introduced_by.ref": frozenset({Kind.reference}),
-        "amended_by.ref": frozenset({Kind.reference}),
-        "interpretations": frozenset({Kind.reference}),
-        "related": frozenset({Kind.offence}),
-    },
-    Kind.proposal: {
-        "sources.ref": frozenset({Kind.reference}),
-        "offences": frozenset({Kind.offence}),
-        "proposed_in.ref": frozenset({Kind.reference}),
-        "related": frozenset({Kind.proposal, Kind.offence}),
-    },
-    Kind.reference: {
-        "sources.ref": frozenset({Kind.reference}),
-        "cites": frozenset({Kind.reference}),
-        "discusses": frozenset({Kind.offence}),
-        "superseded_by": frozenset({Kind.reference}),
-    },
+    kind: link_fields(model) for kind, model in MODELS.items()
 }
+
 
 class PageFront(Strict):
     """The front matter of a hand-written page (content/index.md, content/about.md)."""

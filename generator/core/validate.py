@@ -20,7 +20,16 @@ from pydantic import ValidationError
 from generator.core.body import ParsedBody, parse_body
 from generator.core.load import EMPTY, FM_BOUNDARY, KeyPath, Loaded, SourceFile, thaw
 from generator.core.problems import Problem, at
-from generator.core.schema import MODELS, EntryBase, Kind, PageFront, Tag, id_error
+from generator.core.schema import (
+    ID_PATTERN,
+    MODELS,
+    EntryBase,
+    Kind,
+    PageFront,
+    Tag,
+    field_names,
+    id_error,
+)
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _PAGE_FIELDS = frozenset({"title", "summary"})
@@ -163,27 +172,29 @@ def _problem_from_error(
         options = re.findall(r"'([^']*)'", expected)
         close = difflib.get_close_matches(str(error.get("input")), options, n=1, cutoff=0.5)
         hint = f"did you mean '{close[0]}'?" if close else ""
-    elif kind_type == "string_pattern_mismatch" and ("ref" in loc or loc[0] in _ID_FIELDS):
+    elif (
+        kind_type == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == ID_PATTERN
+    ):
         hint = "ids are lower-case words joined by '-', e.g. shi-2025"
     elif kind_type == "string_type" and isinstance(error.get("input"), int | float):
         hint = "put the value in quotes"
     return at(source.path, front.value_pos(loc), "invalid-value", f"'{dotted}': {message}", hint)
 
 
+def _pattern(error: Mapping[str, Any]) -> object:
+    return error.get("ctx", {}).get("pattern")
+
+
 def _article(source: SourceFile) -> str:
     return "an" if source.kind is Kind.offence else "a"
 
 
-_ID_FIELDS = frozenset(
-    {"tags", "related", "offences", "interpretations", "cites", "discusses", "superseded_by"}
-)
-
-
 def _field_names(model: type[EntryBase]) -> list[str]:
-    names = set(model.model_fields)
-    for other in MODELS.values():
-        names.update(other.model_fields)
-    names.update({"ref", "at", "note", "in_force", "change"})
+    """Every field name an entry's front matter may use, nested models' included: the
+    candidates for 'did you mean'."""
+    names: set[str] = set()
+    for candidate in (model, *MODELS.values()):
+        names.update(field_names(candidate))
     return sorted(names)
 
 
