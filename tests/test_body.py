@@ -6,11 +6,14 @@ from __future__ import annotations
 import os
 
 import pytest
+from conftest import REPO
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import generator.core.body as body_module
-from generator.core.body import ParsedBody, is_plain, parse_body
+from generator.core.body import parse_body
+from generator.core.body_parts import ParsedBody
+from generator.core.plain_body import is_plain
 
 EXAMPLES = int(os.environ.get("ATLAS_FUZZ_EXAMPLES", "300"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
@@ -126,4 +129,18 @@ def test_nested_brackets_fall_back_to_the_full_parser(monkeypatch: pytest.Monkey
     # CommonMark links only the inner text; the site's Python-Markdown links the outer
     # one too, and the checker judges what either makes a link.
     assert [x.url for x in parse_body(body).links] == ["c.md", "e.md"]
+    assert parse_body(body) == full_reading(body, monkeypatch)
+
+
+REAL_BODIES = {
+    str(path.relative_to(REPO)): path.read_text(encoding="utf-8").split("---\n", 2)[-1]
+    for path in sorted((REPO / "content").rglob("*.md"))
+}
+
+
+@pytest.mark.parametrize("name", sorted(n for n, b in REAL_BODIES.items() if is_plain(b)))
+def test_the_line_reader_agrees_with_the_full_reader_on_every_plain_real_body(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = REAL_BODIES[name]
     assert parse_body(body) == full_reading(body, monkeypatch)

@@ -25,7 +25,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from generator.adapters.git_history import NO_HISTORY_ENV, read_history
 from generator.adapters.serve_state import ServeState
 from generator.adapters.site_build import ContentError
-from generator.core.body import ADMONITION_TYPES, PAGE_IDS
+from generator.core.body import ADMONITION_TYPES
+from generator.core.body_parts import PAGE_IDS
 from generator.core.history import GitHistory
 from generator.core.markdown_dialect import EscapeRawHtml
 from generator.core.problems import summary_line

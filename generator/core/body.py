@@ -1,11 +1,11 @@
-"""Reading a Markdown body: its links, images, raw HTML and heading anchors, with lines.
+"""Reading a Markdown body: its links, images, raw HTML, heading anchors and the
+constructs the atlas refuses, with their lines.
 
-markdown-it-py, a real CommonMark parser, finds links however they are written
-(inline, reference-style, autolinks) so that none slips past the checks. Most bodies,
-though, are plain: paragraphs, lists, tables and headings with `[text](target)` links and
-nothing that could change what a bracket means (no code, HTML, escapes, entities, block
-quotes or setext headings). Those are read line by line with two regular expressions,
-about thirty times faster; a property test holds the two readings equal.
+A body that is not plain is read twice: by markdown-it-py, a CommonMark parser that
+finds links however they are written and knows their lines, and by Python-Markdown
+configured as the site (markdown_dialect.py), since what the site renders is what must
+be judged. Plain bodies take the line reader of plain_body.py. Bodies beyond the bounds
+the site's parser handles in time are refused before either reads them.
 """
 
 from __future__ import annotations
@@ -14,13 +14,24 @@ import functools
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Literal
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from generator.core.body_parts import (
+    PAGE_IDS,
+    BodyLink,
+    Finding,
+    Heading,
+    ParsedBody,
+    RawHtml,
+    normalized_url,
+    reserved_anchors,
+    unique_anchor,
+)
 from generator.core.markdown_dialect import heading_slug, site_parser
+from generator.core.plain_body import is_plain, parse_plain
 
 # Python-Markdown, which renders the site, is quadratic in the '[' of one paragraph
 # (16,000 took 47 s) and recurses on nested lists, list markers and emphasis runs (a
@@ -47,56 +58,6 @@ _MATERIAL_ADMONITIONS = (
 )
 ADMONITION_TYPES = frozenset(_MATERIAL_ADMONITIONS.split())
 _TABLE_ALIGN = frozenset(f"text-align: {side};" for side in ("left", "right", "center"))
-# Ids the theme and the atlas's own templates give elements of every page.
-PAGE_IDS = frozenset({"cite-this-page"})
-
-
-@dataclass(frozen=True, slots=True)
-class BodyLink:
-    kind: Literal["link", "image"]
-    url: str
-    line: int  # 0-based line within the body
-    col: int  # 1-based
-
-
-@dataclass(frozen=True, slots=True)
-class RawHtml:
-    html: str
-    line: int
-    col: int
-
-
-@dataclass(frozen=True, slots=True)
-class Heading:
-    level: int
-    text: str
-    anchor: str
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """Something in a body the site would render but the atlas refuses."""
-
-    line: int  # 0-based line within the body
-    col: int
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedBody:
-    links: tuple[BodyLink, ...]
-    raw_html: tuple[RawHtml, ...]
-    headings: tuple[Heading, ...]
-    # Attributes that did not come from plain Markdown, and ids the page uses itself.
-    attributes: tuple[Finding, ...] = ()
-    reserved_anchors: tuple[Finding, ...] = ()
-    # Set when the body is beyond a parser's bounds; nothing else is read then.
-    too_complex: Finding | None = None
-
-    @property
-    def anchors(self) -> frozenset[str]:
-        return frozenset(h.anchor for h in self.headings)
 
 
 class _EveryLinkParser(MarkdownIt):
@@ -115,27 +76,6 @@ def _parser() -> MarkdownIt:
 # Built on first use: a knowledge base of plain bodies never needs it.
 _full_parser = functools.cache(_parser)
 _LINKISH_RE = re.compile(r"\]\(\s*([^)\s]*[\t ][^)]*)\)")
-_BLOCK_QUOTE_SETEXT_OR_CODE_RE = re.compile(
-    r"\n(?:[ \t]*>| {0,3}(?:=+|-+)[ \t]*(?:\n|$)|(?: {0,3}\t| {4})[^\n]*[\[\]#])"
-)
-_PLAIN_LINK_RE = re.compile(r'(!?)\[[^\[\]\n|]*\]\(([^()\s|]*)(?: +"[^"\n]*")?\)')
-_ATX_HEADING_RE = re.compile(r" {0,3}(#{1,6})([ \t].*)?$")
-_MAY_START_A_LIST_ITEM = frozenset(" \t-+*0123456789")
-_LIST_MARKERS_RE = re.compile(r"[ \t]*(?:(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$))*")
-
-
-def is_plain(body: str) -> bool:
-    """Whether the body holds nothing that could change what a '[' or a '#' means: no
-    code (backticks, '~~~', indented lines with brackets or '#'), no HTML or autolinks
-    ('<'), no escapes or entities ('\\', '&'), no block quotes, no setext headings, no
-    attribute lists ('{') and no admonitions ('!!!')."""
-    if "`" in body or "<" in body or "\\" in body or "&" in body or "~~~" in body:
-        return False
-    if "{" in body or "!!!" in body:  # attributes and admonitions: the site's parser decides
-        return False
-    return _BLOCK_QUOTE_SETEXT_OR_CODE_RE.search("\n" + body) is None
-
-
 def too_complex(body: str) -> Finding | None:
     """Where the body goes beyond what the site's parser handles in time, if anywhere."""
     lines = body.split("\n")
@@ -196,82 +136,10 @@ def parse_body(body: str) -> ParsedBody:
             for match in _LINKISH_RE.finditer(text):
                 links.append(BodyLink("link", match.group(1), number, match.start(1) + 1))
     if is_plain(body):
-        plain = _parse_plain(lines, links)
+        plain = parse_plain(lines, links)
         if plain is not None:
             return plain
     return _parse_every_link(body, links, col_of)
-
-
-def _parse_plain(lines: list[str], links: list[BodyLink]) -> ParsedBody | None:
-    """A plain body read line by line, or None where a line is not plain after all: a
-    bracket that is not part of a one-line `[text](target)` link, or a heading with
-    brackets or emphasis."""
-    links = list(links)  # left untouched for the full parser if this reading gives up
-    headings: list[Heading] = []
-    seen_anchors: dict[str, int] = {}
-    for number in [i for i, line in enumerate(lines) if "#" in line or "[" in line or "]" in line]:
-        line = lines[number]
-        if "#" in line:
-            heading = _ATX_HEADING_RE.match(line)
-            if heading is not None:
-                text = _atx_heading_text(heading.group(2) or "")
-                if "[" in text or "]" in text or "*" in text or "_" in text:
-                    return None
-                anchor = _unique(_slug(text), seen_anchors)
-                headings.append(Heading(len(heading.group(1)), text, anchor, number))
-                continue
-        if line[:1] in _MAY_START_A_LIST_ITEM:
-            markers = _LIST_MARKERS_RE.match(line).group()  # type: ignore[union-attr]
-            if markers.strip() and (
-                "\t" in markers or "     " in markers or line[len(markers) :].startswith("#")
-            ):
-                return None  # indented code, or a heading, inside a list item
-        found = 0
-        for match in _PLAIN_LINK_RE.finditer(line):
-            url = _normalized_url(match.group(2))
-            kind: Literal["link", "image"] = "image" if match.group(1) else "link"
-            links.append(BodyLink(kind, url, number, (line.find(url) + 1 or 1) if url else 1))
-            found += 1
-        # Each link holds one '[' and one ']'; any other bracket may mean something else.
-        if line.count("[") != found or line.count("]") != found:
-            return None
-    return ParsedBody(tuple(links), (), tuple(headings), (), _reserved(headings))
-
-
-def _reserved(headings: list[Heading]) -> tuple[Finding, ...]:
-    return tuple(
-        Finding(h.line, 1, f"heading '{h.text[:60]}' would have the id '{h.anchor}'")
-        for h in headings
-        if h.anchor.startswith("__") or h.anchor in PAGE_IDS
-    )
-
-
-# Characters markdown-it-py's link normalisation leaves as they are; most targets are
-# relative paths made of nothing else.
-_UNCHANGED_URL_RE = re.compile(r"[A-Za-z0-9./#_-]*")
-
-
-@functools.lru_cache(maxsize=4096)
-def _slug(text: str) -> str:
-    return str(heading_slug(text, "-"))  # headings repeat from entry to entry
-
-
-@functools.lru_cache(maxsize=65536)
-def _normalized_url(target: str) -> str:
-    """The href markdown-it-py gives a link to `target`."""
-    if _UNCHANGED_URL_RE.fullmatch(target):
-        return target
-    return str(_full_parser().normalizeLink(target))
-
-
-def _atx_heading_text(after_marks: str) -> str:
-    # As markdown-it-py reads it: trailing spaces, then a closing run of '#' that
-    # follows a space, are cut; the rest is trimmed.
-    content = after_marks.rstrip(" \t")
-    closed = content.rstrip("#")
-    if len(closed) < len(content) and closed[-1:] in (" ", "\t"):
-        content = closed
-    return content.strip()
 
 
 def _parse_every_link(
@@ -291,12 +159,12 @@ def _parse_every_link(
             text = "".join(
                 c.content for c in inline.children or [] if c.type in ("text", "code_inline")
             )
-            anchor = _unique(heading_slug(text, "-"), seen_anchors)
+            anchor = unique_anchor(heading_slug(text, "-"), seen_anchors)
             headings.append(Heading(int(token.tag[1]), text, anchor, start))
         elif token.type == "inline":
             _scan_inline(token, start, links, raw, col_of)
     attributes, site_ids = _read_as_the_site_does(body, links)
-    reserved = _reserved(headings)
+    reserved = reserved_anchors(headings)
     known = {h.anchor for h in headings}
     reserved += tuple(
         Finding(*where, f"a heading would have the id '{anchor}'")
@@ -341,7 +209,7 @@ def _read_as_the_site_does(
                 # browser: '&#106;avascript:' is read as 'javascript:'.
                 value = html.unescape(value)
                 kind: Literal["link", "image"] = "image" if tag == "img" else "link"
-                if (kind, _normalized_url(value)) not in seen and (kind, value) not in seen:
+                if (kind, normalized_url(value)) not in seen and (kind, value) not in seen:
                     seen.add((kind, value))
                     links.append(BodyLink(kind, value, *place(value)))
             elif not _made_by_markdown(tag, name, value):
@@ -385,15 +253,6 @@ def _toc_ids(tokens: list[dict[str, object]]) -> list[str]:
         children = token.get("children")
         ids.extend(_toc_ids(children if isinstance(children, list) else []))
     return ids
-
-
-def _unique(anchor: str, seen: dict[str, int]) -> str:
-    # Mirrors Python-Markdown's toc: a repeated id gets _1, _2, ...
-    if anchor not in seen:
-        seen[anchor] = 0
-        return anchor
-    seen[anchor] += 1
-    return f"{anchor}_{seen[anchor]}"
 
 
 def _scan_inline(

@@ -17,8 +17,8 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from generator.core.body import parse_body
-from generator.core.load import KeyPath, SourceFile
+from generator.core.front_matter import KeyPath
+from generator.core.load import SourceFile
 from generator.core.paths import index_path, source_path
 from generator.core.problems import Problem, at
 from generator.core.schema import LINK_FIELDS, Kind, Offence, Reference, Tag, id_error
@@ -76,7 +76,7 @@ def link(validated: Validated) -> KnowledgeBase:
     inbound: dict[str, list[Relation]] = defaultdict(list)
     # References are checked in every entry that loaded, valid or not, so that one run
     # reports a bad id even in a file whose other fields are still wrong.
-    for source in validated.loaded.entries:
+    for source, _ in validated.entry_files:
         for name, value, key_path in references_in(source):
             target = str(value)
             pos = source.front.value_pos(key_path)
@@ -134,7 +134,7 @@ def link(validated: Validated) -> KnowledgeBase:
         MappingProxyType({k: tuple(sorted(v)) for k, v in inbound.items()}),
         tuple(sorted(set(problems))),
         MappingProxyType(redirects),
-        validated.loaded.last_changed,
+        validated.last_changed,
         _neighbours(entries, outbound),
     )
 
@@ -155,7 +155,7 @@ def _redirects(
 ) -> dict[str, str]:
     """content/redirects.yml (old id: new id) checked, and every id that git shows was
     published and has gone must have one: its URL may be cited or bookmarked."""
-    located = validated.loaded.redirects
+    located = validated.redirects
     path = PurePosixPath("content/redirects.yml")
     redirects: dict[str, str] = {}
     for old, new in located.data.items():
@@ -191,7 +191,7 @@ def _redirects(
             )
         else:
             redirects[old] = new
-    for gone in validated.loaded.unpublished:
+    for gone in validated.unpublished:
         if gone.stem not in redirects and gone.stem not in validated.claimed:
             problems.append(
                 at(
@@ -247,7 +247,7 @@ def _stale_reviews(
 
 def _duplicate_ids(validated: Validated) -> Iterator[Problem]:
     first: dict[str, PurePosixPath] = {}
-    for source in validated.loaded.entries:
+    for source, _ in validated.entry_files:
         folded = source.id.casefold()
         if folded in first:
             yield at(
@@ -333,9 +333,8 @@ def _anchors(validated: Validated) -> dict[str, frozenset[str]]:
         found[str(entry.path)] = entry.body.anchors
     for page in validated.pages:
         found[str(page.source.path)] = page.body.anchors
-    for source in validated.loaded.entries:  # invalid entries still have their headings
-        if str(source.path) not in found:
-            found[str(source.path)] = parse_body(source.body).anchors
+    for source, body in validated.entry_files:  # invalid entries still have their headings
+        found.setdefault(str(source.path), body.anchors)
     # Pages the render stage generates: one index per kind, and the tag pages.
     for kind in Kind:
         found[f"content/{index_path(kind)}"] = frozenset()

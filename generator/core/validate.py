@@ -17,8 +17,10 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from generator.core.body import ParsedBody, parse_body
-from generator.core.load import EMPTY, FM_BOUNDARY, KeyPath, Loaded, SourceFile, thaw
+from generator.core.body import parse_body
+from generator.core.body_parts import ParsedBody
+from generator.core.front_matter import EMPTY, KeyPath, Located, thaw
+from generator.core.load import FM_BOUNDARY, Loaded, SourceFile
 from generator.core.problems import Problem, at
 from generator.core.schema import (
     ID_PATTERN,
@@ -73,7 +75,14 @@ class Validated:
     # Every id that a file claims, valid or not, so that one broken entry does not make
     # every reference to it a second error.
     claimed: Mapping[str, tuple[Kind, PurePosixPath]]
-    loaded: Loaded
+    # Every entry file that loaded, valid or not, with its body read once: the link stage
+    # checks the references and anchors of broken entries too, so that one run reports
+    # every mistake.
+    entry_files: tuple[tuple[SourceFile, ParsedBody], ...] = ()
+    # Passed on from load for the link stage, which reads nothing of stage 1 itself.
+    redirects: Located = EMPTY
+    unpublished: tuple[PurePosixPath, ...] = ()
+    last_changed: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     problems: tuple[Problem, ...] = field(default=())
 
 
@@ -83,19 +92,29 @@ def validate(loaded: Loaded) -> Validated:
     entries: list[Entry] = []
     pages: list[Page] = []
     claimed: dict[str, tuple[Kind, PurePosixPath]] = {}
+    entry_files: list[tuple[SourceFile, ParsedBody]] = []
     for source in loaded.files:
         parsed = parse_body(source.body)
         problems.extend(_check_body(source, parsed))
         if source.kind is None:
             pages.append(_validate_page(source, parsed, problems))
             continue
+        entry_files.append((source, parsed))
         claimed.setdefault(source.id, (source.kind, source.path))
         meta = _validate_front(source, source.kind, problems)
         if meta is not None:
             problems.extend(_check_tags(source, meta, tags))
             entries.append(Entry(source, meta, parsed))
     return Validated(
-        tuple(entries), tuple(pages), tags, MappingProxyType(claimed), loaded, tuple(problems)
+        tuple(entries),
+        tuple(pages),
+        tags,
+        MappingProxyType(claimed),
+        tuple(entry_files),
+        loaded.redirects,
+        loaded.unpublished,
+        loaded.last_changed,
+        tuple(problems),
     )
 
 
