@@ -3,6 +3,7 @@ small valid knowledge base, a local HTTP server for it, and a real headless chro
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -74,15 +75,23 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """A static HTTP server for `folder` on 127.0.0.1, for as long as the block runs."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -142,12 +151,8 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def shipped_url(shipped_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(shipped_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(shipped_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -9,19 +9,16 @@ as a real browser sees it.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
 import yaml
-from conftest import DATA, REPO, MakeKb, atlas, site_project
+from conftest import DATA, REPO, MakeKb, atlas, serve_folder, site_project
 from test_security import assert_nothing_executable, scan_site
 
 from generator.adapters.site_build import _ConfigLoader
@@ -395,17 +392,8 @@ def test_the_second_wall_leaves_nothing_that_runs_or_loads(hostile_site: Path) -
 
 @pytest.fixture(scope="module")
 def hostile_url(hostile_site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(hostile_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    with serve_folder(hostile_site) as url:
+        yield url
 
 
 @pytest.mark.browser

@@ -336,27 +336,24 @@ def _check_body(source: SourceFile, parsed: ParsedBody) -> list[Problem]:
                 "merge its fields into the first block, or delete the '---' line",
             )
         )
-    for finding in parsed.attributes:
-        problems.append(
-            at(
-                source.path,
-                pos(finding.line, finding.col),
-                "markdown-attribute",
-                f"{finding.message} is not allowed in content",
-                "delete the '{...}' attribute list; for an admonition use one of the "
-                "theme's types (note, tip, warning, ...)",
-            )
-        )
-    for finding in parsed.reserved_anchors:
-        problems.append(
-            at(
-                source.path,
-                pos(finding.line, finding.col),
-                "reserved-anchor",
-                f"{finding.message}, which the page itself uses",
-                "reword the heading so that its id does not start with '__'",
-            )
-        )
+    for code, findings, template, hint in (
+        (
+            "markdown-attribute",
+            parsed.attributes,
+            "{} is not allowed in content",
+            "delete the '{...}' attribute list; for an admonition use one of the "
+            "theme's types (note, tip, warning, ...)",
+        ),
+        (
+            "reserved-anchor",
+            parsed.reserved_anchors,
+            "{}, which the page itself uses",
+            "reword the heading so that its id does not start with '__'",
+        ),
+    ):
+        for finding in findings:
+            message = template.format(finding.message)
+            problems.append(at(source.path, pos(finding.line, finding.col), code, message, hint))
     for html in parsed.raw_html:
         problems.append(
             at(
