@@ -58,7 +58,7 @@ browser:
 	  else echo "chromium is missing: install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
 
 test: $(STAMP) browser lint
-	$(BIN)/atlas check
+	$(BIN)/atlas check --strict
 	$(BIN)/python -m pytest
 
 # 404.html is served at any depth, so its links are absolute to the site URL: skipped.

@@ -93,3 +93,22 @@ def test_shipped_content_is_clean() -> None:
     result = atlas("--root", str(REPO), "check")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "warning" not in result.stdout
+
+
+def test_warnings_fail_the_check_only_with_strict(make_kb: MakeKb) -> None:
+    lonely = (
+        "---\ntitle: Lonely\nsummary: Nothing cites it.\ntype: report\nissuer: [Tester]\n"
+        "year: 2020\nreviewed: 2026-01-01\n---\n\nText.\n"
+    )
+    root = make_kb({"tags.yml": "", "references/lonely.md": lonely})
+    relaxed = atlas("--root", str(root), "check", "--no-history")
+    assert relaxed.returncode == 0
+    assert relaxed.stdout.splitlines()[-1] == (
+        "atlas check: 0 error(s), 1 warning(s) in 1 file(s); warnings do not fail the check"
+    )
+    strict = atlas("--root", str(root), "check", "--no-history", "--strict")
+    assert strict.returncode == 1
+    assert strict.stdout.splitlines()[-1] == (
+        "atlas check: 0 error(s), 1 warning(s) in 1 file(s); --strict: warnings fail the check"
+    )
+    assert " warning orphan " in strict.stdout

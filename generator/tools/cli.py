@@ -29,7 +29,7 @@ from generator.adapters.site_build import (
 from generator.core.history import GitHistory
 from generator.core.paths import source_path
 from generator.core.pipeline import build_knowledge_base
-from generator.core.problems import summary_line, to_json
+from generator.core.problems import Problem, Severity, summary_line, to_json
 from generator.core.schema import Kind, id_error, json_schema
 from generator.tools.derived_docs import generated_files
 from generator.tools.move import RenameError, apply_rename, plan_rename
@@ -56,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         "check", parents=[history], help="validate the whole knowledge base"
     )
     check.add_argument("--format", choices=["text", "github", "json"], default="text")
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on warnings too (CI passes it); without it only errors fail",
+    )
 
     gen = commands.add_parser(
         "generate", parents=[history], help="render the docs tree MkDocs builds"
@@ -128,8 +133,18 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     else:
         for problem in problems:
             print(problem.github() if args.format == "github" else problem.text())
-        print(summary_line(problems), file=sys.stderr if args.format == "github" else sys.stdout)
-    return 1 if problems else 0
+        summary = summary_line(problems) + _warnings_verdict(problems, args.strict)
+        print(summary, file=sys.stderr if args.format == "github" else sys.stdout)
+    errors = any(p.severity is Severity.error for p in problems)
+    return 1 if errors or (problems and args.strict) else 0
+
+
+def _warnings_verdict(problems: list[Problem], strict: bool) -> str:
+    """Whether the warnings of a run without errors fail it: said, since the exit code
+    depends on it."""
+    if not problems or any(p.severity is Severity.error for p in problems):
+        return ""
+    return "; --strict: warnings fail the check" if strict else "; warnings do not fail the check"
 
 
 def _print_errors(error: ContentError) -> None:
