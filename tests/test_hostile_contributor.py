@@ -312,6 +312,9 @@ DIALECT_PAYLOADS = {
 FOREIGN_PAYLOADS = {
     "image": "![t](https://evil.example/track.png)",
     "image-protocol-relative": "![t](//evil.example/track.png)",
+    # CommonMark reads '\\/' as an escaped '/', a path on the site; Python-Markdown keeps
+    # the backslash, and a browser reads '\\/' as '//': another host.
+    "image-backslash": "![t](\\/evil.example/track.png)",
 }
 
 
@@ -320,7 +323,11 @@ FOREIGN_PAYLOADS = {
     [(n, "markdown-attribute") for n in ATTRIBUTE_PAYLOADS if n != "escaped-heading-id"]
     + [("escaped-heading-id", "reserved-anchor")]
     + [(n, "unsafe-url") for n in DIALECT_PAYLOADS]
-    + [("image", "external-image"), ("image-protocol-relative", "unsafe-url")],
+    + [
+        ("image", "external-image"),
+        ("image-protocol-relative", "unsafe-url"),
+        ("image-backslash", "unsafe-url"),
+    ],
 )
 def test_the_checker_reads_bodies_as_the_site_renders_them(
     make_kb: MakeKb, name: str, code: str

@@ -393,15 +393,20 @@ _CONTROL_OR_SPACE_RE = re.compile(r"[\x00-\x20]")
 
 def is_relative(url: str) -> bool:
     """A path on the site itself: no scheme, no host."""
-    cleaned = _CONTROL_OR_SPACE_RE.sub("", url)
-    return not urlsplit(cleaned).scheme and not cleaned.startswith(("//", "\\\\", "/\\"))
+    cleaned = _as_browsers_read(url)
+    return not urlsplit(cleaned).scheme and not cleaned.startswith("//")
+
+
+def _as_browsers_read(url: str) -> str:
+    # Browsers ignore tabs and newlines inside a URL and trim leading spaces and control
+    # characters ('java\tscript:' is 'javascript:'), and read a backslash as a slash
+    # ('\\/host' is '//host', another host).
+    return _CONTROL_OR_SPACE_RE.sub("", url).replace("\\", "/")
 
 
 def is_safe_url(url: str) -> bool:
     """http, https, mailto or a relative reference; nothing a browser could execute."""
-    # Browsers ignore tabs and newlines inside schemes and trim leading spaces and
-    # control characters, so 'java\tscript:' must be judged as 'javascript:'.
-    cleaned = _CONTROL_OR_SPACE_RE.sub("", url)
+    cleaned = _as_browsers_read(url)
     if ":" not in cleaned:  # no scheme: a relative reference
         return not cleaned.startswith("//")  # protocol-relative: another host, any scheme
     scheme = urlsplit(cleaned).scheme.lower()
