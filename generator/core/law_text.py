@@ -5,7 +5,8 @@ its body: headings of parts, chapters and sections (`## 第一编 总则`, `### 
 `#### 第一节 …`) and articles. An article starts a line with its number, `第二百八十七条之二 `,
 or in an amending instrument, whose points are numbered `一、`, `二、`, with that number.
 Each paragraph (款) is one line, paragraphs are separated by blank lines, and a paragraph's
-numbered items (项) are the lines `（一）…` that follow it.
+numbered items (项) are the lines `（一）…` that follow it. A line `① …` is a note of the
+published text, kept apart from the paragraphs.
 
 Every piece keeps its text exactly as the file has it (no line is changed, joined or
 trimmed inside), and gets a stable anchor: `art-287-2` for the article, `art-287-2-p2` for
@@ -28,6 +29,8 @@ _ARTICLE = re.compile(rf"第([{_NUMERAL}]+)条(?:之([{_NUMERAL}]+))?[ \u3000]+"
 # A point of an amending instrument: 一、将刑法第十七条修改为：…
 _POINT = re.compile(rf"([{_NUMERAL}]+)、")
 _ITEM = re.compile(rf"（([{_NUMERAL}]+)）")
+# A note of the published text (① …), which is no paragraph of the article it follows.
+_NOTE = re.compile("[\u2460-\u2473]")
 _HEADING = re.compile(r"(#{2,6})[ \t]+(\S.*?)[ \t]*")
 
 
@@ -75,6 +78,7 @@ class Article:
     label: str  # as the text writes it: 第二百八十七条之二, or 一、 in an amendment
     paragraphs: tuple[Paragraph, ...]
     line: int  # 1-based line of the file on which it starts
+    notes: tuple[str, ...] = ()  # the published text's notes under it: ① …
 
     @property
     def article_id(self) -> str:
@@ -154,6 +158,8 @@ def parse_instrument(text: str) -> Instrument:
             article.paragraphs.append([line[match.end() :]])
         elif article is None:
             loose.append(line)
+        elif _NOTE.match(line):
+            article.notes.append(line)
         elif _ITEM.match(line):
             article.paragraphs[-1].append(line)
         else:
@@ -180,6 +186,7 @@ class _OpenArticle:
         self.label = match.group().rstrip(" \u3000")
         self.line = line
         self.paragraphs: list[list[str]] = []
+        self.notes: list[str] = []
 
 
 def _close(article: _OpenArticle | None, body: list[Article | tuple[int, str, list[str]]]) -> None:
@@ -198,5 +205,12 @@ def _close(article: _OpenArticle | None, body: list[Article | tuple[int, str, li
             )
         )
     body.append(
-        Article(article.number, article.suffix, article.label, tuple(paragraphs), article.line)
+        Article(
+            article.number,
+            article.suffix,
+            article.label,
+            tuple(paragraphs),
+            article.line,
+            tuple(article.notes),
+        )
     )
