@@ -4,7 +4,9 @@ page says where the text comes from."""
 
 from __future__ import annotations
 
+import html
 import html.parser
+import re
 import shutil
 from pathlib import Path
 
@@ -13,10 +15,12 @@ import pytest
 from generator.core.history import GitHistory
 from generator.core.law_text import parse_instrument
 from generator.core.pipeline import build_knowledge_base
-from generator.render.law_pages import law_md, law_pages
+from generator.render.law_pages import law_pages
+from generator.render.pages import law_md
 from tests.conftest import REPO
 
 LAW = REPO / "content" / "law"
+CRIMINAL_LAW = parse_instrument((LAW / "criminal-law.md").read_text(encoding="utf-8"))
 
 
 class _Ids(html.parser.HTMLParser):
@@ -128,3 +132,44 @@ def test_law_pages_need_no_shared_folder(tmp_path: Path) -> None:
     assert not [p for p in kb.problems if p.path.startswith("content/law")]
     pages = law_pages(kb, "https://example.org/")
     assert len(pages) == len(list(LAW.glob("*.md")))
+
+
+def _quoted(site: Path, offence: str) -> tuple[list[str], str]:
+    """The Chinese paragraphs of an offence page's quoted article, and the section."""
+    page = (site / "offences" / offence / "index.html").read_text(encoding="utf-8")
+    start = page.index('<h2 id="text-of-the-article-official-chinese">')
+    section = page[start : page.index("<h2", start + 1)]
+    quote = section[section.index("<blockquote>") : section.index("</blockquote>")]
+    return [html.unescape(p) for p in re.findall(r'<p lang="zh">(.*?)</p>', quote)], section
+
+
+def test_the_offence_page_quotes_art_287_2_exactly_as_the_official_text(
+    shipped_site: Path,
+) -> None:
+    article = CRIMINAL_LAW.article("287-2")
+    assert article is not None
+    quoted, section = _quoted(shipped_site, "art-287-2")
+    first, *rest = article.paragraphs
+    assert quoted == [f"{article.label} {first.text}", *(p.text for p in rest)]
+    assert "\n\n".join(quoted) + "\n\n第二百八十八条" in (LAW / "criminal-law.md").read_text(
+        encoding="utf-8"
+    )
+    assert 'href="../../law/criminal-law/#art-287-2"' in section
+
+
+def test_an_offence_of_one_paragraph_quotes_that_paragraph(shipped_site: Path) -> None:
+    article = CRIMINAL_LAW.article("285")
+    assert article is not None
+    for n in (1, 2, 3):
+        quoted, section = _quoted(shipped_site, f"art-285-para-{n}")
+        paragraph = article.paragraphs[n - 1]
+        assert quoted == [paragraph.text, *(i.text for i in paragraph.items)]
+        assert f'href="../../law/criminal-law/#art-285-p{n}"' in section
+
+
+def test_each_tied_reference_links_to_its_text_page(shipped_site: Path) -> None:
+    for ref_id in sorted(p.stem for p in LAW.glob("*.md")):
+        page = (shipped_site / "references" / ref_id / "index.html").read_text(encoding="utf-8")
+        assert f'<td>Official text</td>\n<td><a href="../../law/{ref_id}/">' in page
+    untied = shipped_site / "references" / "cybersecurity-law-amendment-2025" / "index.html"
+    assert "<td>Official text</td>" not in untied.read_text(encoding="utf-8")

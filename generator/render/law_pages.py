@@ -9,7 +9,6 @@ text is escaped into inert Markdown: a copy is data, never markup.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from pathlib import PurePosixPath
 
@@ -18,38 +17,11 @@ import yaml
 from generator.core.law_sources import LawCopy
 from generator.core.law_text import Article, Heading, Paragraph
 from generator.core.link import KnowledgeBase
-from generator.core.paths import page_path
+from generator.core.paths import law_page_path, law_page_url, page_path
 from generator.core.schema import Kind
-from generator.render.pages import md, zh, zh_number
+from generator.render.pages import law_md, md, zh, zh_number
 
-LAW_FOLDER = "law"
 SNAPSHOT_SOURCE = "LawRefBook/Laws"
-_BLOCK_START = re.compile(r"([-+*=>#]|\d+[.)])")
-
-
-def law_path(ref_id: str) -> PurePosixPath:
-    """The text page in the docs tree: law/criminal-law.md."""
-    return PurePosixPath(LAW_FOLDER, f"{ref_id}.md")
-
-
-def law_url(ref_id: str, base: str = "") -> str:
-    return f"{base}{LAW_FOLDER}/{ref_id}/"
-
-
-def law_md(text: str) -> str:
-    """A line of law text as inert Markdown, kept on one block: nothing in it can start a
-    list, a heading, a quote or raw HTML."""
-    escaped = md(text).replace("<", "&lt;")
-    if _BLOCK_START.match(escaped):
-        escaped = "\\" + escaped if not escaped[0].isdigit() else _escape_number(escaped)
-    return escaped.lstrip(" \t") if escaped[:1] in " \t" else escaped
-
-
-def _escape_number(text: str) -> str:
-    """'1.' would start an ordered list: escape its dot ('1\\.')."""
-    match = re.match(r"\d+", text)
-    assert match is not None
-    return text[: match.end()] + "\\" + text[match.end() :]
 
 
 def _zh_block(text: str, anchor: str) -> str:
@@ -72,14 +44,16 @@ def cite_english(kb: KnowledgeBase, copy: LawCopy, article: Article) -> str:
 
 def law_pages(kb: KnowledgeBase, site_url: str) -> Mapping[PurePosixPath, str]:
     base = site_url.rstrip("/") + "/"
-    return {law_path(ref_id): render_law_page(kb, copy, base) for ref_id, copy in kb.law.items()}
+    return {
+        law_page_path(ref_id): render_law_page(kb, copy, base) for ref_id, copy in kb.law.items()
+    }
 
 
 def render_law_page(kb: KnowledgeBase, copy: LawCopy, base: str) -> str:
     entry = kb.entries[copy.ref_id]
-    path = law_path(copy.ref_id)
+    path = law_page_path(copy.ref_id)
     up = "../" * (len(path.parts) - 1)
-    url = law_url(copy.ref_id, base)
+    url = law_page_url(copy.ref_id, base)
     instrument = copy.instrument
     title = f"{entry.meta.title}: official Chinese text"
     parts = [
