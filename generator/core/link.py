@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from generator.core.front_matter import KeyPath
+from generator.core.law_sources import LawCopy
 from generator.core.load import SourceFile
 from generator.core.paths import index_path, source_path
 from generator.core.problems import Problem, at
@@ -53,6 +54,8 @@ class KnowledgeBase:
     neighbours: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    # The official texts the atlas keeps, by the id of their reference entry.
+    law: Mapping[str, LawCopy] = field(default_factory=lambda: MappingProxyType({}))
 
     def of_kind(self, kind: Kind) -> tuple[Entry, ...]:
         return tuple(e for e in self.entries.values() if e.kind is kind)
@@ -136,6 +139,7 @@ def link(validated: Validated) -> KnowledgeBase:
         MappingProxyType(redirects),
         validated.last_changed,
         _neighbours(entries, outbound),
+        MappingProxyType({k: v for k, v in validated.law.items() if k in entries}),
     )
 
 

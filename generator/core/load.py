@@ -17,6 +17,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from generator.core.front_matter import EMPTY, Located, invisible_character, parse_yaml
 from generator.core.history import GitHistory
+from generator.core.law_sources import LAW_FOLDER, SOURCES_PATH, LawFiles
 from generator.core.paths import FOLDERS
 from generator.core.problems import Problem, at
 from generator.core.schema import INVISIBLE_RE, Kind, id_error
@@ -52,6 +53,7 @@ class Loaded:
     # file under content/ last changed.
     unpublished: tuple[PurePosixPath, ...] = ()
     last_changed: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    law: LawFiles = field(default_factory=LawFiles)  # content/law/: the official texts
 
     @property
     def entries(self) -> tuple[SourceFile, ...]:
@@ -110,6 +112,8 @@ def load(root: Path, history: GitHistory) -> Loaded:
     problems.extend(found)
     redirects, found = read_yaml_file(root / REDIRECTS_PATH, REDIRECTS_PATH)
     problems.extend(found)
+    law, found = read_law(root)
+    problems.extend(found)
     return Loaded(
         tuple(files),
         tags,
@@ -118,6 +122,7 @@ def load(root: Path, history: GitHistory) -> Loaded:
         redirects,
         history.deleted_entries,
         history.last_changed,
+        law,
     )
 
 
@@ -135,6 +140,8 @@ def _markdown_files(content: Path) -> tuple[list[tuple[str, ...]], list[tuple[st
                 if entry.is_symlink():
                     linked.append((*parts, entry.name))
                     continue
+                if entry.is_dir() and not parts and entry.name == LAW_FOLDER.name:
+                    continue  # the official texts: read_law
                 if entry.is_dir():
                     walk(Path(entry.path), (*parts, entry.name))
                 elif entry.is_file() and entry.name.endswith(".md"):
@@ -270,3 +277,36 @@ def read_yaml_file(path: Path, rel: PurePosixPath) -> tuple[Located, list[Proble
     return located or EMPTY, problems + found
 
 
+
+
+def read_law(root: Path) -> tuple[LawFiles, list[Problem]]:
+    """content/law/: the table sources.yml and every Markdown copy beside it (checked by
+    law_sources.check_law in stage 2)."""
+    folder = root / LAW_FOLDER
+    if folder.is_symlink():
+        return LawFiles(), [symlink_problem(LAW_FOLDER)]
+    if not folder.is_dir():
+        return LawFiles(), []
+    sources, problems = read_yaml_file(root / SOURCES_PATH, SOURCES_PATH)
+    texts: dict[str, str] = {}
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            rel = LAW_FOLDER / entry.name
+            if entry.is_symlink():
+                problems.append(symlink_problem(rel))
+            elif entry.is_file() and entry.name.endswith(".md"):
+                text, found = read_text(Path(entry.path), rel)
+                problems.extend(found)
+                if text is not None:
+                    texts[entry.name] = text
+            elif entry.name != SOURCES_PATH.name:
+                problems.append(
+                    at(
+                        rel,
+                        (1, 1),
+                        "misplaced-file",
+                        f"{LAW_FOLDER} holds only sources.yml and the copies of official texts",
+                        "move or delete it",
+                    )
+                )
+    return LawFiles(sources, MappingProxyType(texts)), problems

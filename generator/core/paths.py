@@ -41,3 +41,13 @@ def page_url(kind: Kind, entry_id: str, base: str = "") -> str:
 def redirect_path(kind: Kind, old_id: str) -> PurePosixPath:
     """The static page left at a renamed entry's old URL."""
     return PurePosixPath(folder(kind), old_id, "index.html")
+
+
+def law_page_path(ref_id: str) -> PurePosixPath:
+    """The page of an official text in the docs tree: law/criminal-law.md."""
+    return PurePosixPath("law", f"{ref_id}.md")
+
+
+def law_page_url(ref_id: str, base: str = "") -> str:
+    """The URL of an official text's page after `base` (as page_url)."""
+    return f"{base}law/{ref_id}/"

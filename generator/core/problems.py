@@ -279,6 +279,46 @@ RULES: dict[str, Rule] = {
             "a reference nobody cites",
             "cite it from an entry, or link it",
         ),
+        # law: the official texts in content/law/ and their table, content/law/sources.yml
+        _rule(
+            "law-source",
+            E,
+            "content/law/sources.yml gives the LawRefBook snapshot date and, under 'texts', "
+            "each reference id with 'from' (the file of shared/law it was copied from) and "
+            "an optional 'note'; no two ids copy the same file.",
+            "texts: {pipl: statutes/pipl.md}",
+            "texts: {pipl: {from: statutes/personal-information-protection-law-2021.md}}",
+        ),
+        _rule(
+            "law-unknown-reference",
+            E,
+            "An official text is tied to the reference entry of its instrument: each id in "
+            "content/law/sources.yml is a reference in content/references/.",
+            "texts: {art-287-2: {from: criminal-law/criminal-law-current.md}}",
+            "texts: {criminal-law: {from: criminal-law/criminal-law-current.md}}",
+        ),
+        _rule(
+            "law-missing-file",
+            E,
+            "Every id in content/law/sources.yml has its copy, content/law/<id>.md.",
+            "pipl listed, content/law/pipl.md absent",
+            "copy the shared file it names to content/law/pipl.md, byte for byte",
+        ),
+        _rule(
+            "law-no-articles",
+            E,
+            "A copy of an official text holds articles: lines starting 第…条 (or 一、… in "
+            "an amendment) after its heading block.",
+            "an empty file, or a web page saved in place of the text",
+            "copy the shared file again, byte for byte",
+        ),
+        _rule(
+            "law-untied-file",
+            E,
+            "Every Markdown file in content/law/ is named in content/law/sources.yml.",
+            "content/law/old-copy.md, listed nowhere",
+            "add its reference id under 'texts', or delete it",
+        ),
         # history: what git says about content/ (for missing-redirect and last-updated dates)
         _rule(
             "git-missing",

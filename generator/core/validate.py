@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from generator.core.body import parse_body
 from generator.core.body_parts import ParsedBody
 from generator.core.front_matter import EMPTY, KeyPath, Located, thaw
+from generator.core.law_sources import LawCopy, check_law
 from generator.core.load import FM_BOUNDARY, Loaded, SourceFile
 from generator.core.problems import Problem, at
 from generator.core.schema import (
@@ -84,6 +85,8 @@ class Validated:
     unpublished: tuple[PurePosixPath, ...] = ()
     last_changed: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     problems: tuple[Problem, ...] = field(default=())
+    # The official texts by reference id (content/law/sources.yml), checked and parsed.
+    law: Mapping[str, LawCopy] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def validate(loaded: Loaded) -> Validated:
@@ -105,6 +108,8 @@ def validate(loaded: Loaded) -> Validated:
         if meta is not None:
             problems.extend(_check_tags(source, meta, tags))
             entries.append(Entry(source, meta, parsed))
+    law, found = check_law(loaded.law, claimed)
+    problems.extend(found)
     return Validated(
         tuple(entries),
         tuple(pages),
@@ -115,6 +120,7 @@ def validate(loaded: Loaded) -> Validated:
         loaded.unpublished,
         loaded.last_changed,
         tuple(problems),
+        law,
     )
 
 

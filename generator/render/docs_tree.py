@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from generator.core.link import KnowledgeBase
 from generator.render.exports import data_files
+from generator.render.law_pages import law_pages
 from generator.render.maps import Drawings, graph_files
 from generator.render.pages import render
 from generator.render.timeline import TIMELINE_PATH, timeline_page
@@ -21,4 +22,5 @@ def docs_tree(
     timeline = timeline_page(kb)
     graphs = graph_files(kb, drawings)
     data = data_files(kb, site_url)
-    return {**render(kb, site_url), TIMELINE_PATH: timeline, **graphs, **data}
+    texts = law_pages(kb, site_url)
+    return {**render(kb, site_url), TIMELINE_PATH: timeline, **texts, **graphs, **data}

@@ -20,7 +20,7 @@ from urllib.parse import quote
 import yaml
 
 from generator.core.link import KnowledgeBase
-from generator.core.paths import index_path, page_path, page_url, redirect_path
+from generator.core.paths import index_path, law_page_path, page_path, page_url, redirect_path
 from generator.core.schema import (
     CHAPTERS,
     INSTRUMENT_TYPES,
@@ -52,6 +52,21 @@ def md(text: str) -> str:
     escaped = _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
     # '&' would let '&lt;' through as an entity; '\&' is not an escape, so spell it out.
     return escaped.replace("&", "&amp;")
+
+
+_BLOCK_START = re.compile(r"[-+*>#]|\d+[.)]")
+
+
+def law_md(text: str) -> str:
+    """A line of official text as one inert Markdown block: escaped as `md` does, and
+    nothing at its start can open a list, a heading or a quote, nor '<' raw HTML."""
+    escaped = md(text).replace("<", "&lt;").lstrip(" \t")
+    start = _BLOCK_START.match(escaped)
+    if start is None:
+        return escaped
+    if escaped[0].isdigit():  # '1.' would start an ordered list: '1\.'
+        return escaped[: start.end() - 1] + "\\" + escaped[start.end() - 1 :]
+    return "\\" + escaped
 
 
 def md_url(url: str) -> str:
@@ -241,6 +256,8 @@ def render_entry(kb: KnowledgeBase, entry: Entry, path: PurePosixPath, site_url:
         parts.append(f"{zh(meta.title_zh)}\n")
     parts.append(f"{md(meta.summary)}\n")
     parts.append(_panel(ctx, entry))
+    if isinstance(meta, Offence):
+        parts.append(_article_text(ctx, meta))
     body = entry.source.body.strip("\n")
     if body:
         parts.append(body + "\n")
@@ -317,6 +334,9 @@ def _panel(ctx: _Context, entry: Entry) -> str:
         if meta.url:
             rows.append(("Online", f"[{md(meta.url)}]({md_url(meta.url)})"))
         rows.append(("Language", "Chinese" if meta.language.value == "zh" else "English"))
+        if entry.id in ctx.kb.law:
+            href = ctx.relative(str(law_page_path(entry.id)))
+            rows.append(("Official text", f"[The Chinese text, article by article]({href})"))
     if meta.aliases:
         rows.append(
             ("Also known as", "; ".join(zh(a) if _is_chinese(a) else md(a) for a in meta.aliases))
@@ -330,6 +350,42 @@ def _panel(ctx: _Context, entry: Entry) -> str:
     # An admonition gives the panel a box of its own; the table inside must be indented.
     table = ["| | |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)]
     return '!!! atlas-panel "At a glance"\n\n' + "\n".join(f"    {row}" for row in table) + "\n"
+
+
+# The reference entry whose official text holds the offences' articles.
+CRIMINAL_LAW_ID = "criminal-law"
+
+
+def _article_text(ctx: _Context, meta: Offence) -> str:
+    """The current text of the offence's article (or of its one paragraph), quoted from
+    the atlas's copy of the Criminal Law, with a link to it on the text page."""
+    copy = ctx.kb.law.get(CRIMINAL_LAW_ID)
+    article = copy.instrument.article(meta.article) if copy else None
+    if article is None:
+        return ""
+    paragraphs = article.paragraphs
+    anchor, what = article.anchor, f"Art. {meta.article}"
+    if meta.paragraph:
+        if meta.paragraph > len(paragraphs):
+            return ""
+        paragraphs = paragraphs[meta.paragraph - 1 : meta.paragraph]
+        anchor, what = paragraphs[0].anchor, f"paragraph {meta.paragraph} of {what}"
+    lines: list[str] = []
+    for paragraph in paragraphs:
+        first = paragraph.number == 1 and not meta.paragraph
+        text = f"{article.label} {paragraph.text}" if first else paragraph.text
+        lines += [law_md(text), '{: lang="zh" }', ""]
+        for item in paragraph.items:
+            lines += [law_md(item.text), '{: lang="zh" }', ""]
+    quote = "\n".join(f"> {line}" if line else ">" for line in lines[:-1])
+    href = f"{ctx.relative(str(law_page_path(CRIMINAL_LAW_ID)))}#{anchor}"
+    return (
+        "## Text of the article (official Chinese)\n\n"
+        f"{quote}\n\n"
+        f"The current text of {what}, from [the official text of the Criminal Law]({href}) "
+        "as amended through Amendment XII. The Chinese is the official text; the atlas gives "
+        "no official English.\n"
+    )
 
 
 def _is_chinese(text: str) -> bool:
