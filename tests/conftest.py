@@ -25,6 +25,16 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 MakeKb = Callable[[dict[str, str]], Path]
 
+# Fixtures that run the real mkdocs build: a test that asks for one is in the `site`
+# tier whether or not it says so, so `make test-fast` never waits for a build.
+SITE_FIXTURES = frozenset({"built_site", "site_url", "shipped_site", "shipped_url"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SITE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.site)
+
 
 @pytest.fixture
 def make_kb(tmp_path: Path) -> MakeKb:

@@ -102,6 +102,7 @@ def test_ids_that_cannot_be_files_everywhere_are_refused(value: str, message: st
     assert id_error(value) == message
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["con", "a" * 300, "index", "x\x1b[2J"])
 def test_atlas_new_refuses_unusable_names_without_a_traceback(tmp_path: Path, name: str) -> None:
     (tmp_path / "content").mkdir()
@@ -127,6 +128,7 @@ def test_symbolic_links_under_content_are_reported_never_followed(make_kb: MakeK
     ]
 
 
+@pytest.mark.slow
 def test_generate_never_deletes_files_it_did_not_write(tmp_path: Path) -> None:
     project = site_project(DATA / "valid_kb" / "content", tmp_path / "p")
     out = tmp_path / "mine"
@@ -168,6 +170,7 @@ def test_a_symlinked_build_folder_is_refused(tmp_path: Path) -> None:
 # --- values written into Markdown and other formats -----------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("line", "where"),
     [
@@ -234,6 +237,7 @@ PATHOLOGICAL_BODIES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(PATHOLOGICAL_BODIES))
 def test_pathological_bodies_are_refused_quickly_without_a_traceback(
     make_kb: MakeKb, name: str
@@ -273,6 +277,7 @@ def test_deep_yaml_is_refused_before_the_parser(make_kb: MakeKb, depth: int) -> 
 # --- operations ---------------------------------------------------------------------
 
 
+@pytest.mark.site
 def test_a_build_killed_mid_swap_does_not_break_later_builds(tmp_path: Path) -> None:
     project = site_project(DATA / "valid_kb" / "content", tmp_path / "p")
     (project / "site.old").mkdir()
@@ -318,6 +323,7 @@ FOREIGN_PAYLOADS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "code"),
     [(n, "markdown-attribute") for n in ATTRIBUTE_PAYLOADS if n != "escaped-heading-id"]
@@ -380,6 +386,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
+@pytest.mark.site
 def test_the_second_wall_leaves_nothing_that_runs_or_loads(hostile_site: Path) -> None:
     assert_nothing_executable(hostile_site)
     scan = scan_site(hostile_site)
