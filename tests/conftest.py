@@ -12,12 +12,16 @@ import textwrap
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from generator.core.history import GitHistory
 from generator.core.link import KnowledgeBase
 from generator.core.pipeline import build_knowledge_base
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -79,14 +83,14 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project / "site"
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
 
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    handler = functools.partial(QuietHandler, directory=str(built_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -96,7 +100,7 @@ def site_url(built_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     """Debian's chromium, headless, driven by Playwright. A missing browser fails the
     run (it is installed by `make test` and .ci/run); it is never a silent skip."""
     if not Path(CHROMIUM).exists():
@@ -152,7 +156,7 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def shipped_url(shipped_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(shipped_site))
+    handler = functools.partial(QuietHandler, directory=str(shipped_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -17,7 +17,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -32,6 +32,9 @@ from generator.core.problems import at
 from generator.core.schema import id_error
 from generator.render.output import UnsafeOutputError, write_tree
 from generator.render.pages import render
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Dialog
 
 HEAD = """\
 ---
@@ -417,7 +420,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.mark.browser
 def test_no_payload_runs_or_reaches_another_host_in_chromium(
-    browser: Any, hostile_url: str, hostile_site: Path
+    browser: Browser, hostile_url: str, hostile_site: Path
 ) -> None:
     pages = [
         "",
@@ -431,9 +434,14 @@ def test_no_payload_runs_or_reaches_another_host_in_chromium(
     requested: list[str] = []
     context.on("request", lambda request: requested.append(request.url))
     dialogs: list[str] = []
+
+    def record_and_dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
     for path in pages:
         page = context.new_page()
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("dialog", record_and_dismiss)
         page.goto(f"{hostile_url}/{path}")
         page.wait_for_load_state("networkidle")
         # The theme's configuration is its own, once; the search still works from it.
