@@ -176,3 +176,13 @@ def small() -> KnowledgeBase:
 def real() -> KnowledgeBase:
     """The shipped knowledge base, linked."""
     return build_knowledge_base(REPO, GitHistory.skipped())
+
+
+def check_texts(root: Path) -> list[str]:
+    """What `atlas check` prints for the load and validate stages over `root`, in the order
+    they are found (the link stage's rules are left out: no orphan warnings for a
+    one-file base)."""
+    from generator.core.load import load
+    from generator.core.validate import validate
+
+    return [p.text() for p in validate(load(root, GitHistory.skipped())).problems]
