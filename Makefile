@@ -8,11 +8,12 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup serve build check test lint typecheck browser clean fuzz linkcheck linkcheck-external bench lock
+.PHONY: help setup serve build check test test-fast lint typecheck browser clean fuzz linkcheck linkcheck-external bench lock
 
 help:
 	@echo "make serve   set up, build and serve the site on http://$(HOST):$(PORT) (rebuilds on edits)"
-	@echo "make test    set up and run every check and test"
+	@echo "make test    set up and run every check and test (every tier: browser, site builds, fuzz, bench)"
+	@echo "make test-fast  lint, types and the in-process tests: no browser, no site build, no fuzz (< 30 s)"
 	@echo "make build   build the static site into site/"
 	@echo "make check   validate content/ (same as .venv/bin/atlas check)"
 	@echo "make lock    update requirements.lock after editing a dependency in pyproject.toml"
@@ -47,7 +48,7 @@ serve: $(STAMP)
 	$(BIN)/atlas serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests
+	$(BIN)/ruff check generator tests bench
 	$(BIN)/mypy
 
 # Browser tests drive Debian's chromium; install it where we can (root with apt-get).
@@ -60,6 +61,14 @@ browser:
 test: $(STAMP) browser lint
 	$(BIN)/atlas check --strict
 	$(BIN)/python -m pytest
+
+# The tier to run while editing: every test except the browser, the real mkdocs builds,
+# the ones that spawn a process per case, the property tests and the benchmark (markers in
+# pyproject.toml; `make test` runs them all). No chromium needed.
+FAST_TESTS := not browser and not site and not slow and not fuzz and not bench
+
+test-fast: lint
+	$(BIN)/python -m pytest -q -m "$(FAST_TESTS)"
 
 # 404.html is served at any depth, so its links are absolute to the site URL: skipped.
 LYCHEE_OFFLINE := --offline --include-fragments --index-files index.html --root-dir "$(CURDIR)/site" --no-progress --exclude-path 404.html

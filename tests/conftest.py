@@ -13,6 +13,7 @@ import textwrap
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,11 +21,24 @@ from generator.core.history import GitHistory
 from generator.core.link import KnowledgeBase
 from generator.core.pipeline import build_knowledge_base
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 MakeKb = Callable[[dict[str, str]], Path]
+
+# Fixtures that run the real mkdocs build: a test that asks for one is in the `site`
+# tier whether or not it says so, so `make test-fast` never waits for a build.
+SITE_FIXTURES = frozenset({"built_site", "site_url", "shipped_site", "shipped_url"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SITE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.site)
 
 
 @pytest.fixture
@@ -70,7 +84,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project / "site"
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
@@ -78,7 +92,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @contextlib.contextmanager
 def serve_folder(folder: Path) -> Iterator[str]:
     """A static HTTP server for `folder` on 127.0.0.1, for as long as the block runs."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -95,7 +109,7 @@ def site_url(built_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     """Debian's chromium, headless, driven by Playwright. A missing browser fails the
     run (it is installed by `make test` and .ci/run); it is never a silent skip."""
     if not Path(CHROMIUM).exists():
@@ -167,3 +181,13 @@ def small() -> KnowledgeBase:
 def real() -> KnowledgeBase:
     """The shipped knowledge base, linked."""
     return build_knowledge_base(REPO, GitHistory.skipped())
+
+
+def check_texts(root: Path) -> list[str]:
+    """What `atlas check` prints for the load and validate stages over `root`, in the order
+    they are found (the link stage's rules are left out: no orphan warnings for a
+    one-file base)."""
+    from generator.core.load import load
+    from generator.core.validate import validate
+
+    return [p.text() for p in validate(load(root, GitHistory.skipped())).problems]

@@ -16,7 +16,7 @@ from synth import synthesise
 from generator.core.history import GitHistory
 from generator.core.pipeline import build_knowledge_base
 
-pytestmark = pytest.mark.site
+pytestmark = [pytest.mark.site, pytest.mark.bench]
 
 
 def test_synthetic_knowledge_base_is_valid_and_shaped_like_the_real_one(tmp_path: Path) -> None:

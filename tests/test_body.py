@@ -92,6 +92,7 @@ def full_reading(body: str, monkeypatch: pytest.MonkeyPatch) -> ParsedBody:
         return parse_body(body)
 
 
+@pytest.mark.fuzz
 @FUZZ
 @given(markdownish())
 @example("## Elements\n\nSee [x](../offences/art-1.md#elements).\n\n| a | [b](c.md) |\n")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
 pytestmark = pytest.mark.browser
 
 
-def first_result(browser: object, site_url: str, query: str) -> str:
-    page = browser.new_page()  # type: ignore[attr-defined]
+def first_result(browser: Browser, site_url: str, query: str) -> str:
+    page = browser.new_page()
     outside: list[str] = []
     page.on(
         "request",
@@ -52,6 +56,6 @@ def first_result(browser: object, site_url: str, query: str) -> str:
         "assisting information network",
     ],
 )
-def test_search_finds_article_287_2_first(browser: object, site_url: str, query: str) -> None:
+def test_search_finds_article_287_2_first(browser: Browser, site_url: str, query: str) -> None:
     href = first_result(browser, site_url, query)
     assert "offences/art-287-2/" in href, href

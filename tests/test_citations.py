@@ -9,6 +9,8 @@ import json
 import multiprocessing
 import os
 import re
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +18,17 @@ import bibtexparser
 import jsonschema
 import pytest
 from bibtexparser import middlewares
-from citeproc import (
+from bibtexparser.middlewares.middleware import Middleware
+
+# citeproc-py ships no type information (the generator imports it the same way).
+from citeproc import (  # type: ignore[import-untyped]
     Citation,
     CitationItem,
     CitationStylesBibliography,
     CitationStylesStyle,
     formatter,
 )
-from citeproc.source.json import CiteProcJSON
+from citeproc.source.json import CiteProcJSON  # type: ignore[import-untyped]
 from conftest import REPO
 
 import generator.render.citations as citations_module
@@ -203,7 +208,7 @@ def test_csl_instruments_and_cases_are_authored_by_their_issuers() -> None:
 # --- BibTeX -------------------------------------------------------------------------
 
 
-def parse_one(text: str, *decode: middlewares.Middleware) -> bibtexparser.model.Entry:
+def parse_one(text: str, *decode: Middleware) -> bibtexparser.model.Entry:
     library = bibtexparser.parse_string(text, append_middleware=decode)
     assert library.failed_blocks == []
     assert len(library.entries) == 1
@@ -482,9 +487,9 @@ def test_parallel_preparation_gives_the_texts_one_process_gives(
 ) -> None:
     monkeypatch.setattr(citations_module, "_PER_WORKER", 1)  # fork even for a few
     # Other tests leave server threads running; the work here takes no lock they hold.
-    monkeypatch.setattr(citations_module.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     pools: list[int] = []
-    real_pool = citations_module.ProcessPoolExecutor
+    real_pool = ProcessPoolExecutor
 
     def counted_pool(workers: int, **kwargs: Any) -> Any:
         pools.append(workers)
@@ -508,7 +513,7 @@ def test_pages_rendered_while_citations_are_formatted_get_the_same_texts(
 ) -> None:
     monkeypatch.setattr(citations_module, "_PER_WORKER", 1)
     monkeypatch.setattr(citations_module, "_CHUNK", 1)  # many chunks: some left to do here
-    monkeypatch.setattr(citations_module.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     prepared = FormattedCitations()
     asked = requests_of(refs)
     with prepared.preparing(asked):
@@ -538,7 +543,7 @@ def test_an_error_while_citations_are_formatted_leaves_no_worker_behind(
 ) -> None:
     monkeypatch.setattr(citations_module, "_PER_WORKER", 1)
     monkeypatch.setattr(citations_module, "_CHUNK", 1)
-    monkeypatch.setattr(citations_module.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     prepared = FormattedCitations()
     with (
         pytest.raises(RuntimeError, match="rendering failed"),

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 from conftest import DATA, REPO, MakeKb, atlas
 
@@ -15,6 +16,7 @@ from generator.core.schema import Kind
 from generator.tools.new_entry import new_entry_text
 
 
+@pytest.mark.slow
 def test_exit_codes(tmp_path: Path) -> None:
     assert atlas("--root", str(DATA / "valid_kb"), "check", "--no-history").returncode == 0
     assert atlas("--root", str(DATA / "broken_kb"), "check", "--no-history").returncode == 1
@@ -58,6 +60,7 @@ def test_new_writes_a_template_and_never_overwrites(make_kb: MakeKb) -> None:
     assert not (root / "content/references/art-999.md").exists()
 
 
+@pytest.mark.slow
 def test_new_refuses_bad_ids(make_kb: MakeKb) -> None:
     root = make_kb({})
     for bad in ("Art_1", "../escape", "a--b", ""):

@@ -47,7 +47,9 @@ def test_atom_feed_is_well_formed_and_lists_entries() -> None:
     assert root.tag == f"{ATOM}feed"
     entries = root.findall(f"{ATOM}entry")
     assert len(entries) == len(kb.entries)
-    links = {e.find(f"{ATOM}link").get("href") for e in entries}  # type: ignore[union-attr]
+    # findall, not find: an entry without a link is a failure here, not a None to skip.
+    links = {link.get("href") for e in entries for link in e.findall(f"{ATOM}link")}
+    assert all(e.find(f"{ATOM}link") is not None for e in entries)
     assert "https://example.org/references/shi-2025/" in links
 
 

@@ -8,12 +8,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.core.history import GitHistory
 from generator.core.pipeline import build_knowledge_base
 from generator.core.problems import RULES
+
+pytestmark = pytest.mark.fuzz
 
 EXAMPLES = int(os.environ.get("ATLAS_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))

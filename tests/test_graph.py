@@ -334,6 +334,7 @@ def test_real_maps_stay_small(real: KnowledgeBase) -> None:
     assert all(len(text) < 200_000 for text in files.values())
 
 
+@pytest.mark.slow
 def test_the_whole_map_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
     """Layouts average positions over neighbours: summed in set order, which changes with
     Python's hash seed, the floats moved boxes, and each build wrote another map of all

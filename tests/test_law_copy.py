@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import REPO, MakeKb
 
 from generator.core.history import GitHistory
 from generator.core.pipeline import build_knowledge_base
-from tests.conftest import REPO, MakeKb
 
 SHARED_LAW = REPO.parent / "shared" / "law"
 REQUIRE_ENV = "ATLAS_REQUIRE_SHARED_LAW"

@@ -11,13 +11,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from generator.core.history import GitHistory
 from generator.core.law_text import parse_instrument
 from generator.core.pipeline import build_knowledge_base
 from generator.render.law_pages import law_pages
 from generator.render.pages import law_md
-from tests.conftest import REPO
 
 LAW = REPO / "content" / "law"
 CRIMINAL_LAW = parse_instrument((LAW / "criminal-law.md").read_text(encoding="utf-8"))

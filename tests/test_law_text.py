@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import REPO
 from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.core.law_text import Article, Heading, Instrument, chinese_number, parse_instrument
 from generator.render.pages import zh_number
-from tests.conftest import REPO
 
 LAW = REPO / "content" / "law"
 CRIMINAL_LAW = (LAW / "criminal-law.md").read_text(encoding="utf-8")

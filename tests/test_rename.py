@@ -10,13 +10,17 @@ import shutil
 import subprocess
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from conftest import DATA, REPO, atlas, lychee, site_project
+from conftest import DATA, REPO, QuietHandler, atlas, lychee, site_project
 
 from generator.adapters.git_history import read_history
 from generator.core.pipeline import build_knowledge_base
 from generator.tools.move import RenameError, apply_rename, plan_rename
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 
 def snapshot(root: Path) -> dict[str, str]:
@@ -34,7 +38,7 @@ def shipped_copy(tmp_path: Path) -> Path:
 
 @pytest.mark.browser
 def test_mv_on_a_real_entry_keeps_the_build_strict_and_the_old_url_working(
-    shipped_copy: Path, browser: object
+    shipped_copy: Path, browser: Browser
 ) -> None:
     result = atlas("--root", str(shipped_copy), "mv", "art-287-2", "art-287-2-assisting")
     assert result.returncode == 0, result.stderr
@@ -52,12 +56,12 @@ def test_mv_on_a_real_entry_keeps_the_build_strict_and_the_old_url_working(
     site = shipped_copy / "site"
     assert lychee(site).returncode == 0
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    # (Setting log_message on the partial silenced nothing: the handler class is quiet.)
+    handler = functools.partial(QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        page = browser.new_page()  # type: ignore[attr-defined]
+        page = browser.new_page()
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/offences/art-287-2/")
         page.wait_for_url("**/offences/art-287-2-assisting/")
         assert "287-2" in page.locator("h1").inner_text()

@@ -55,6 +55,7 @@ FRONT_PAYLOADS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(BODY_PAYLOADS))
 def test_checker_rejects_body_payload_at_its_line(make_kb: MakeKb, name: str) -> None:
     root = make_kb(
@@ -71,6 +72,7 @@ def test_checker_rejects_body_payload_at_its_line(make_kb: MakeKb, name: str) ->
     assert all(re.search(r" error (raw-html|unsafe-url) ", line) for line in lines), lines
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(FRONT_PAYLOADS))
 def test_checker_rejects_markup_in_front_matter(make_kb: MakeKb, name: str) -> None:
     line, field = FRONT_PAYLOADS[name]
@@ -179,6 +181,7 @@ def assert_nothing_executable(site: Path) -> None:
     assert all(_theme_script(s) for s in scan.scripts), set(scan.scripts)
 
 
+@pytest.mark.site
 def test_payloads_are_inert_even_when_the_checker_is_bypassed(tmp_path: Path) -> None:
     project = site_project(DATA / "valid_kb" / "content", tmp_path / "p")
     assert atlas("--root", str(project), "generate", "--no-history").returncode == 0
@@ -213,6 +216,7 @@ def test_shipped_site_links_and_anchors_resolve(shipped_site: Path) -> None:
     assert result.returncode == 0, result.stdout[-3000:]
 
 
+@pytest.mark.site
 def test_check_and_build_never_write_under_content(tmp_path: Path) -> None:
     project = site_project(DATA / "valid_kb" / "content", tmp_path / "p")
 

@@ -66,6 +66,10 @@ def parse_plain(lines: list[str], links: list[BodyLink]) -> ParsedBody | None:
                 anchor = unique_anchor(_slug(text), seen_anchors)
                 headings.append(Heading(len(heading.group(1)), text, anchor, number))
                 continue
+            if line.startswith("#"):
+                # '#text' is no heading to CommonMark but is one to Python-Markdown, which
+                # builds the site (with an id from the text): the full reader decides.
+                return None
         if line[:1] in _MAY_START_A_LIST_ITEM:
             markers = _LIST_MARKERS_RE.match(line).group()  # type: ignore[union-attr]
             if markers.strip() and (

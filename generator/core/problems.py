@@ -210,9 +210,10 @@ RULES: dict[str, Rule] = {
             "body-too-complex",
             E,
             "A body stays within the limits the site's Markdown parser handles in time: "
-            "lines of at most 20,000 characters, runs of at most 20 brackets, lists and "
-            "quotes nested at most 10 deep.",
-            "[[[[[[[[[[[[[[[[[[[[[[[[[x",
+            "lines of at most 20,000 characters; at most 2,000 '[' and 2,000 ']' in a body "
+            "and 200 '[' in a paragraph; lists, quotes and indentation nested at most 10 "
+            "deep; runs of at most 20 '*' or '_'.",
+            "a paragraph of 201 '['",
             "write the text without the repeated brackets",
         ),
         # link: references between entries
