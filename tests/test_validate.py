@@ -241,12 +241,6 @@ def test_body_too_complex_deep_nesting(make_kb: MakeKb) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    reason="the rule's own 'bad' example in problems.py (26 '[', 'runs of at most 20 "
-    "brackets') passes: the limits are 200 '[' per block and 2,000 per body, so the "
-    "contributor guide describes a limit the checker does not have",
-    strict=True,
-)
 def test_body_too_complex_refuses_its_documented_example(make_kb: MakeKb) -> None:
     bad = RULES["body-too-complex"].bad
     assert [p.split(" ")[2] for p in offence(make_kb, body="\n" + bad + "\n")] == [

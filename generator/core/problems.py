@@ -213,7 +213,7 @@ RULES: dict[str, Rule] = {
             "lines of at most 20,000 characters; at most 2,000 '[' and 2,000 ']' in a body "
             "and 200 '[' in a paragraph; lists, quotes and indentation nested at most 10 "
             "deep; runs of at most 20 '*' or '_'.",
-            "a paragraph of 201 '['",
+            "- - - - - - - - - - - x",
             "write the text without the repeated brackets",
         ),
         # link: references between entries
