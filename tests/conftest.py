@@ -191,3 +191,20 @@ def check_texts(root: Path) -> list[str]:
     from generator.core.validate import validate
 
     return [p.text() for p in validate(load(root, GitHistory.skipped())).problems]
+
+
+# A valid offence with every required field, for the rule tests to break one at a time.
+OFFENCE = """\
+---
+title: T
+title_zh: 罪
+summary: S.
+article: "1"
+chapter: 6
+max_penalty: fixed-term imprisonment
+max_years: 3
+unit_liability: false
+sources: [{ref: r, at: "§1"}]
+reviewed: 2026-01-01
+---
+"""

@@ -5,7 +5,7 @@ rules). Each base starts from an entry that passes and breaks one field of it.""
 from __future__ import annotations
 
 import pytest
-from conftest import MakeKb, check_texts
+from conftest import OFFENCE, MakeKb, check_texts
 
 REFERENCE = """\
 ---
@@ -18,20 +18,6 @@ reviewed: 2026-01-01
 ---
 """
 
-OFFENCE = """\
----
-title: T
-title_zh: 罪
-summary: S.
-article: "1"
-chapter: 6
-max_penalty: fixed-term imprisonment
-max_years: 3
-unit_liability: false
-sources: [{ref: r, at: "§1"}]
-reviewed: 2026-01-01
----
-"""
 
 PROPOSAL = """\
 ---

@@ -8,24 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MakeKb, check_texts
+from conftest import OFFENCE, MakeKb, check_texts
 
 from generator.core.problems import RULES
 
-OFFENCE = """\
----
-title: T
-title_zh: 罪
-summary: S.
-article: "1"
-chapter: 6
-max_penalty: fixed-term imprisonment
-max_years: 3
-unit_liability: false
-sources: [{ref: r, at: "§1"}]
-reviewed: 2026-01-01
----
-"""
 TAGS = "ai:\n  label: AI\n  description: Artificial intelligence.\n"
 # The body starts on line 13: the first body line after the blank line is line 14.
 ATTRIBUTE_HINT = (
