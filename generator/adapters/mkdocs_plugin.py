@@ -26,7 +26,7 @@ from generator.adapters.git_history import NO_HISTORY_ENV, read_history
 from generator.adapters.serve_state import ServeState
 from generator.adapters.site_build import ContentError
 from generator.core.body import ADMONITION_TYPES
-from generator.core.body_parts import PAGE_IDS
+from generator.core.body_parts import is_reserved_id
 from generator.core.history import GitHistory
 from generator.core.markdown_dialect import EscapeRawHtml
 from generator.core.problems import summary_line
@@ -83,7 +83,7 @@ def keep_attribute(tag: str, name: str, value: str) -> str | None:
     starts with '__' (`__config` is its configuration: a content element of that id
     rewrote it); images load from the site itself only."""
     if name == "id":
-        return None if value.startswith("__") or value in PAGE_IDS else value
+        return None if is_reserved_id(value) else value
     if name == "class":
         kept = [c for c in value.split() if c in ALLOWED_CLASSES]
         return " ".join(kept) or None

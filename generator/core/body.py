@@ -20,12 +20,12 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from generator.core.body_parts import (
-    PAGE_IDS,
     BodyLink,
     Finding,
     Heading,
     ParsedBody,
     RawHtml,
+    is_reserved_id,
     normalized_url,
     reserved_anchors,
     unique_anchor,
@@ -104,8 +104,7 @@ def too_complex(body: str) -> Finding | None:
     ):
         match = pattern.search(body)
         if match:
-            row = body.count("\n", 0, match.start())
-            return Finding(row, match.start() - (body.rfind("\n", 0, match.start()) + 1) + 1, what)
+            return Finding(*_line_col(body, match.start()), what)
     return None
 
 
@@ -114,6 +113,11 @@ def _nth(text: str, char: str, n: int) -> tuple[int, int]:
     index = -1
     for _ in range(n):
         index = text.index(char, index + 1)
+    return _line_col(text, index)
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    """0-based line and 1-based column of the character at `index`."""
     return text.count("\n", 0, index), index - (text.rfind("\n", 0, index) + 1) + 1
 
 
@@ -169,7 +173,7 @@ def _parse_every_link(
     reserved += tuple(
         Finding(*where, f"a heading would have the id '{anchor}'")
         for anchor, where in site_ids
-        if anchor not in known and (anchor.startswith("__") or anchor in PAGE_IDS)
+        if anchor not in known and is_reserved_id(anchor)
     )
     return ParsedBody(tuple(links), tuple(raw), tuple(headings), attributes, reserved)
 

@@ -62,11 +62,17 @@ class ParsedBody:
         return frozenset(h.anchor for h in self.headings)
 
 
+def is_reserved_id(anchor: str) -> bool:
+    """An id the page itself uses: every id of the theme starts with '__' (`__config` is
+    its configuration), and the atlas's templates add PAGE_IDS."""
+    return anchor.startswith("__") or anchor in PAGE_IDS
+
+
 def reserved_anchors(headings: list[Heading]) -> tuple[Finding, ...]:
     return tuple(
         Finding(h.line, 1, f"heading '{h.text[:60]}' would have the id '{h.anchor}'")
         for h in headings
-        if h.anchor.startswith("__") or h.anchor in PAGE_IDS
+        if is_reserved_id(h.anchor)
     )
 
 
